@@ -1,0 +1,63 @@
+"""Writing the access log: every read and write of personal data goes through these two functions."""
+
+from collections.abc import Iterable
+
+from django.db.models import Model
+
+from .middleware import current_request_context
+from .models import AccessLogEntry
+
+Action = AccessLogEntry.Action
+
+
+def _object_type(obj_or_model) -> str:
+    return obj_or_model._meta.label_lower
+
+
+def record(
+    *,
+    user,
+    action: str,
+    obj: Model | None = None,
+    model: type[Model] | None = None,
+    object_id: str = "",
+    person_id: int | None = None,
+    case_id: int | None = None,
+    detail: str = "",
+) -> AccessLogEntry:
+    """Append one entry: who, when, tenant, what, which action, for which case, from where."""
+    ctx = current_request_context()
+    target = obj if obj is not None else model
+    return AccessLogEntry.objects.create(
+        municipality_id=user.municipality_id,
+        user=user,
+        username=user.get_username(),
+        action=action,
+        object_type=_object_type(target),
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else object_id,
+        person_id=person_id,
+        case_id=case_id,
+        ip=ctx.ip if ctx else None,
+        via=ctx.via if ctx else "system",
+        detail=detail[:300],
+    )
+
+
+def record_many(*, user, action: str, objects: Iterable[Model], model: type[Model], detail: str = "") -> None:
+    """One entry per row read in a list, search result or export, so a person's trail is complete."""
+    ctx = current_request_context()
+    rows = [
+        AccessLogEntry(
+            municipality_id=user.municipality_id,
+            user=user,
+            username=user.get_username(),
+            action=action,
+            object_type=_object_type(model),
+            object_id=str(obj.pk),
+            ip=ctx.ip if ctx else None,
+            via=ctx.via if ctx else "system",
+            detail=detail[:300],
+        )
+        for obj in objects
+    ]
+    AccessLogEntry.objects.bulk_create(rows)

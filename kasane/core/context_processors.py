@@ -1,0 +1,38 @@
+"""Navigation shown on every page: the areas the user may use now, and those still to come."""
+
+from django.urls import reverse
+
+from . import policy
+
+# Areas of the case flow that later releases add; shown so users see where the platform is going.
+COMING_AREAS = [
+    "本人・世帯",
+    "相談受付",
+    "多機関協働",
+    "支援会議",
+    "アウトリーチ",
+    "参加支援",
+    "地域づくり",
+    "評価・統計",
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(user, "municipality_id", None):
+        return {}
+    items = [("ホーム", reverse("core:home"))]
+    if policy.allows(user, "directory.view"):
+        items.append(("相談機関一覧表", reverse("directory:agency_list")))
+    if policy.allows(user, "staff.manage"):
+        items.append(("職員", reverse("core:staff_list")))
+    if policy.allows(user, "tenant.configure"):
+        items.append(("設定", reverse("core:tenant_settings")))
+    if policy.allows(user, "audit.view"):
+        items.append(("閲覧記録", reverse("core:access_log")))
+    current = request.path
+    nav = [
+        {"label": label, "url": url, "current": current == url or (url != "/" and current.startswith(url))}
+        for label, url in items
+    ]
+    return {"nav_items": nav, "nav_coming": COMING_AREAS}

@@ -1,0 +1,111 @@
+"""Form pieces shared by every app: the Japanese date field, login and 2FA forms, staff forms."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from . import wareki
+from .roles import Role
+
+
+class JapaneseDateField(forms.DateField):
+    """Accepts 2024-04-01, 2024/4/1, 令和6年4月1日, R6.4.1 … and explains a wrong date in Japanese."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "例：2024-04-01、令和6年4月1日、R6.4.1")
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "text")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return value
+        try:
+            return wareki.parse_date(str(value))
+        except wareki.WarekiError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "ログインIDまたはパスワードが正しくありません。",
+        "inactive": "ログインIDまたはパスワードが正しくありません。",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "ログインID"
+        self.fields["password"].label = "パスワード"
+
+
+class OtpForm(forms.Form):
+    token = forms.CharField(
+        label="認証コード（6桁）",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+
+class StaffBaseForm(forms.Form):
+    last_name = forms.CharField(label="姓", max_length=150)
+    first_name = forms.CharField(label="名", max_length=150)
+    email = forms.EmailField(label="メールアドレス", required=False)
+    agency = forms.ModelChoiceField(
+        label="所属機関", queryset=None, required=False, empty_label="市町村（所管課）"
+    )
+    section = forms.CharField(label="所属課・係", max_length=100, required=False)
+    roles = forms.MultipleChoiceField(
+        label="役割（複数可）", choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+
+class StaffCreateForm(StaffBaseForm):
+    username = forms.RegexField(
+        label="ログインID",
+        max_length=150,
+        regex=r"^[A-Za-z0-9._@+-]+$",
+        error_messages={"invalid": "ログインIDは半角英数字と . _ @ + - で入力してください。"},
+    )
+    password = forms.CharField(
+        label="初期パスワード",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="10文字以上。本人に安全な方法で伝えてください。",
+    )
+    field_order = ["username", "last_name", "first_name", "email", "agency", "section", "roles", "password"]
+
+
+class StaffEditForm(StaffBaseForm):
+    is_active = forms.BooleanField(label="有効（ログインできる）", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TenantSettingsForm(forms.Form):
+    require_two_factor = forms.BooleanField(label="全職員に2段階認証を義務付ける", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AccessLogFilterForm(forms.Form):
+    username = forms.CharField(label="職員（ログインID）", max_length=150, required=False)
+    person_id = forms.IntegerField(label="本人ID", required=False, min_value=1)
+    object_type = forms.CharField(label="対象の種類", max_length=50, required=False)
+    date_from = JapaneseDateField(label="期間（から）", required=False)
+    date_to = JapaneseDateField(label="期間（まで）", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("期間の「から」は「まで」より前の日付にしてください。")
+        return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label="用途", max_length=100, help_text="例：統計集計スクリプト")

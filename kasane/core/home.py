@@ -1,0 +1,58 @@
+"""What each role's home page shows: one section per role, each with the empty state it starts in."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from . import policy
+from .roles import Role
+
+
+@dataclass
+class HomeSection:
+    title: str
+    empty_text: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def home_sections(user) -> list[HomeSection]:
+    directory = ("相談機関一覧表を開く", reverse("directory:agency_list"))
+    by_role = {
+        Role.COUNSELOR: HomeSection(
+            "受け付けた相談・つなぎ",
+            "相談を受け付けると、対応中の相談と、他機関からつながれた未応答のつなぐシートがここに表示されます。",
+            [directory],
+        ),
+        Role.COLLABORATION: HomeSection(
+            "担当する多機関協働の事例",
+            "多機関協働の事例を開始すると、アセスメント・支援プラン・会議の予定がここに表示されます。",
+            [directory],
+        ),
+        Role.OUTREACH: HomeSection(
+            "アウトリーチ・参加支援",
+            "訪問予定、連絡がとれていない方、社会資源とのマッチングのフォローアップがここに表示されます。",
+        ),
+        Role.MUNICIPAL: HomeSection(
+            "支援決定・支援会議",
+            "支援決定を待っているプランと、招集する支援会議がここに表示されます。",
+            [directory],
+        ),
+        Role.ADMIN: HomeSection(
+            "自治体の管理",
+            "職員・相談機関・設定の管理と、閲覧記録の確認はここから行います。",
+            [
+                ("職員の管理", reverse("core:staff_list")),
+                ("相談機関の管理", reverse("directory:agency_list")),
+                ("設定", reverse("core:tenant_settings")),
+                ("閲覧・操作記録", reverse("core:access_log")),
+            ],
+        ),
+        Role.EVALUATOR: HomeSection(
+            "進捗管理・年度統計",
+            "進捗管理シートと年度ごとの統計がここに表示されます。個人が特定される情報は表示されません。",
+        ),
+    }
+    sections = [by_role[role] for role in Role if role in user.roles]
+    if policy.allows(user, "directory.view") and not any(directory in s.links for s in sections):
+        sections.append(HomeSection("相談機関一覧表", "", [directory]))
+    return sections

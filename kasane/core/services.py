@@ -1,0 +1,137 @@
+"""Writes of core data: staff and their roles, tenant settings, API tokens. Each is audited."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import audit, policy, twofactor
+from .concurrency import lock_for_update
+from .errors import DomainError
+from .models import ApiToken, Municipality, StaffRole, User
+from .roles import Role
+
+Action = audit.Action
+
+
+def _check_agency(actor: User, agency) -> None:
+    if agency is not None and agency.municipality_id != actor.municipality_id:
+        raise DomainError("他の自治体の機関は選べません。", field="agency")
+
+
+def _set_roles(staff: User, roles) -> None:
+    wanted = {Role(r) for r in roles}
+    if not wanted:
+        raise DomainError("役割を1つ以上選んでください。", field="roles")
+    StaffRole.objects.filter(user=staff).exclude(role__in=wanted).delete()
+    for role in wanted - staff.roles:
+        StaffRole.objects.create(user=staff, role=role)
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: User,
+    username: str,
+    last_name: str,
+    first_name: str,
+    email: str = "",
+    agency=None,
+    section: str = "",
+    roles,
+    password: str,
+) -> User:
+    if not policy.can_create(actor, "core.User"):
+        raise DomainError("職員を登録する権限がありません。")
+    _check_agency(actor, agency)
+    if User.objects.filter(username=username).exists():
+        raise DomainError("このログインIDは既に使われています。", field="username")
+    staff = User(
+        username=username,
+        last_name=last_name,
+        first_name=first_name,
+        email=email,
+        municipality_id=actor.municipality_id,
+        agency=agency,
+        section=section,
+    )
+    try:
+        validate_password(password, staff)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from None
+    staff.set_password(password)
+    try:
+        with transaction.atomic():
+            staff.save()
+    except IntegrityError:
+        raise DomainError("このログインIDは既に使われています。", field="username") from None
+    _set_roles(staff, roles)
+    audit.record(user=actor, action=Action.CREATE, obj=staff, detail="職員登録")
+    return staff
+
+
+@transaction.atomic
+def staff_update(
+    *,
+    actor: User,
+    staff: User,
+    version,
+    last_name: str,
+    first_name: str,
+    email: str,
+    agency,
+    section: str,
+    roles,
+    is_active: bool,
+) -> User:
+    policy.require(actor, policy.CHANGE, staff)
+    _check_agency(actor, agency)
+    if staff.pk == actor.pk and (not is_active or Role.ADMIN not in {Role(r) for r in roles}):
+        raise DomainError("自分自身の管理者権限の削除や無効化はできません。", field="roles")
+    locked = lock_for_update(User, staff.pk, version)
+    locked.last_name, locked.first_name, locked.email = last_name, first_name, email
+    locked.agency, locked.section, locked.is_active = agency, section, is_active
+    locked.save()
+    _set_roles(locked, roles)
+    audit.record(user=actor, action=Action.UPDATE, obj=locked, detail="職員情報の変更")
+    return locked
+
+
+@transaction.atomic
+def staff_reset_two_factor(*, actor: User, staff: User) -> None:
+    policy.require(actor, policy.CHANGE, staff)
+    twofactor.reset(staff)
+    audit.record(user=actor, action=Action.UPDATE, obj=staff, detail="2段階認証のリセット")
+
+
+@transaction.atomic
+def municipality_update_settings(
+    *, actor: User, municipality: Municipality, version, require_two_factor: bool
+) -> Municipality:
+    policy.require(actor, policy.CHANGE, municipality)
+    locked = lock_for_update(Municipality, municipality.pk, version)
+    locked.require_two_factor = require_two_factor
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
+    if not policy.can_create(user, "core.ApiToken"):
+        raise DomainError("APIトークンを発行する権限がありません。")
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("用途を入力してください。", field="name")
+    if len(name) > 100:
+        raise DomainError("用途は100文字以内で入力してください。", field="name")
+    return ApiToken.issue(user=user, name=name)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    policy.require(actor, policy.REVOKE, token)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = actor
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
