@@ -6,7 +6,8 @@ import jaconv
 
 
 def normalize_for_search(text: str) -> str:
-    """NFKC (half-width kana → full-width, full-width ASCII → ASCII), hiragana → katakana, no spaces, lower."""
-    folded = unicodedata.normalize("NFKC", text or "")
-    folded = jaconv.hira2kata(folded)
-    return "".join(folded.split()).lower()
+    """NFKC (half-width kana → full-width, full-width ASCII → ASCII), lower case, hiragana → katakana, no spaces."""
+    folded = unicodedata.normalize("NFKC", text or "").lower()
+    folded = "".join(jaconv.hira2kata(folded).split())
+    # Dropping spaces can put a combining mark next to a letter: compose again so that the result is stable.
+    return unicodedata.normalize("NFKC", folded)

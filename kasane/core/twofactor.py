@@ -51,22 +51,32 @@ def provisioning_qr_svg(device: TOTPDevice) -> str:
     return buffer.getvalue().decode()
 
 
-def verify(request, token: str, *, confirming: bool = False) -> bool:
-    """Check a 6-digit code; on success mark the session verified (and confirm an enrolling device)."""
+WRONG_CODE = "認証コードが正しくありません。認証アプリに表示されている最新の6桁のコードを入力してください。"
+THROTTLED = "認証コードの誤りが続いたため、少し待ってから入力してください（待ち時間は誤るたびに長くなります）。"
+
+
+def verify(request, token: str, *, confirming: bool = False) -> str | None:
+    """Check a 6-digit code; on success mark the session verified and return None, else a message.
+
+    django-otp throttles a device after each failure (1 s, 2 s, 4 s …), which stops code guessing.
+    """
     token = "".join(ch for ch in (token or "") if ch.isdigit())
-    if len(token) != 6:
-        return False
-    devices = TOTPDevice.objects.filter(user=request.user, confirmed=not confirming)
-    for device in devices:
-        if device.verify_token(token):
-            with transaction.atomic():
-                if confirming:
-                    TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
-                    device.confirmed = True
-                    device.save(update_fields=["confirmed"])
-                otp_login(request, device)
-            return True
-    return False
+    devices = list(TOTPDevice.objects.filter(user=request.user, confirmed=not confirming))
+    if not devices:
+        return WRONG_CODE
+    device = devices[0]
+    allowed, _info = device.verify_is_allowed()
+    if not allowed:
+        return THROTTLED
+    if len(token) != 6 or not device.verify_token(token):
+        return WRONG_CODE
+    with transaction.atomic():
+        if confirming:
+            TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+    return None
 
 
 def reset(user) -> None:

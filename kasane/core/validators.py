@@ -12,7 +12,7 @@ def municipality_code_check_digit(first_five: str) -> int:
 
 
 def validate_municipality_code(value: str) -> None:
-    if not re.fullmatch(r"\d{6}", value or ""):
+    if not re.fullmatch(r"[0-9]{6}", value or ""):
         raise ValidationError("地方公共団体コードは半角数字6桁で入力してください。", code="format")
     if municipality_code_check_digit(value[:5]) != int(value[5]):
         raise ValidationError(

@@ -37,9 +37,10 @@ def otp_verify(request):
         return redirect("core:home")
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if twofactor.verify(request, form.cleaned_data["token"]):
+        error = twofactor.verify(request, form.cleaned_data["token"])
+        if error is None:
             return redirect("core:home")
-        form.add_error("token", "認証コードが正しくありません。認証アプリの最新のコードを入力してください。")
+        form.add_error("token", error)
     return render(request, "registration/otp_verify.html", {"form": form})
 
 
@@ -50,12 +51,11 @@ def otp_setup(request):
     device = twofactor.setup_device(request.user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if twofactor.verify(request, form.cleaned_data["token"], confirming=True):
+        error = twofactor.verify(request, form.cleaned_data["token"], confirming=True)
+        if error is None:
             messages.success(request, "2段階認証を設定しました。次回から認証コードの入力が必要です。")
             return redirect("core:home")
-        form.add_error(
-            "token", "認証コードが正しくありません。アプリに表示された6桁の数字を入力してください。"
-        )
+        form.add_error("token", error)
     context = {
         "form": form,
         "qr_svg": twofactor.provisioning_qr_svg(device),
