@@ -6,6 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kasane.core.models import Municipality, StaffRole, User
 from kasane.core.roles import Role
+from kasane.directory.demo_agencies import THEMES as THEME_READINGS
 from kasane.directory.models import Agency, Field, LegalItem
 from kasane.directory.services import theme_ensure
 
@@ -35,7 +36,8 @@ def other_municipality(db):
 
 def make_agency(municipality, name, *, themes=(), **fields):
     agency = Agency.objects.create(municipality=municipality, name=name, **fields)
-    agency.themes.set(theme_ensure(municipality_id=municipality.pk, names=themes))
+    readings = {name: THEME_READINGS.get(name, "") for name in themes}
+    agency.themes.set(theme_ensure(municipality_id=municipality.pk, names=readings))
     agency.refresh_search_text()
     agency.save(update_fields=["search_text"])
     return agency

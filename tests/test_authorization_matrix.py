@@ -62,6 +62,8 @@ MATRIX = {
     "directory:agency_export_xlsx": ("GET", None, everyone()),
     "directory:agency_detail": ("GET", "agency", everyone(200) | {"other_admin": 404}),
     "directory:agency_edit": ("GET", "agency", only({**DIRECTORY_MANAGERS, "other_admin": 404})),
+    "directory:theme_list": ("GET", None, only({**DIRECTORY_MANAGERS, "other_admin": 200})),
+    "directory:theme_edit": ("GET", "theme", only({**DIRECTORY_MANAGERS, "other_admin": 404})),
     "api:schema": ("GET", None, everyone(200, anonymous=200)),
     "api:me": ("GET", None, everyone(200, anonymous=401)),
     "api:agency_list": ("GET", None, everyone(200, anonymous=401)),
@@ -113,7 +115,8 @@ def test_every_row_names_every_actor():
 @pytest.fixture
 def objects(users, agency):
     token, _key = ApiToken.issue(user=users["counselor"], name="集計")
-    return {"agency": agency.pk, "staff": users["counselor"].pk, "token": token.pk}
+    theme = agency.themes.first()
+    return {"agency": agency.pk, "staff": users["counselor"].pk, "token": token.pk, "theme": theme.pk}
 
 
 CASES = [(name, actor) for name in MATRIX for actor in ACTORS]

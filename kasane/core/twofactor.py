@@ -52,7 +52,9 @@ def provisioning_qr_svg(device: TOTPDevice) -> str:
 
 
 WRONG_CODE = "認証コードが正しくありません。認証アプリに表示されている最新の6桁のコードを入力してください。"
-THROTTLED = "認証コードの誤りが続いたため、少し待ってから入力してください（待ち時間は誤るたびに長くなります）。"
+THROTTLED = (
+    "認証コードの誤りが続いたため、少し待ってから入力してください（待ち時間は誤るたびに長くなります）。"
+)
 
 
 def verify(request, token: str, *, confirming: bool = False) -> str | None:

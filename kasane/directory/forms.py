@@ -54,3 +54,13 @@ class AgencyForm(forms.ModelForm):
     def validate_unique(self):
         # Uniqueness is checked by the service (with the municipality), not by the form.
         pass
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(label="テーマ", max_length=50)
+    reading = forms.CharField(
+        label="よみ（ひらがな）",
+        max_length=100,
+        required=False,
+        help_text="検索用。空白で区切って複数書けます。",
+    )

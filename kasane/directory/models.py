@@ -42,6 +42,9 @@ class Theme(models.Model):
 
     municipality = models.ForeignKey("core.Municipality", on_delete=models.CASCADE, related_name="themes")
     name = models.CharField("テーマ", max_length=50)
+    reading = models.CharField(
+        "よみ（ひらがな）", max_length=100, blank=True, help_text="検索用。例：住まい → すまい じゅうきょ"
+    )
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -103,5 +106,5 @@ class Agency(models.Model):
             self.description,
         ]
         if self.pk:
-            parts += [t.name for t in self.themes.all()]
+            parts += [f"{t.name} {t.reading}" for t in self.themes.all()]
         self.search_text = normalize_for_search(" ".join(parts))

@@ -1,6 +1,6 @@
 """Reads of the agency directory, through the access policy."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from kasane.core import policy
 from kasane.core.text import normalize_for_search
@@ -36,5 +36,5 @@ def theme_list(*, user) -> QuerySet[Theme]:
     return policy.scope(user, Theme)
 
 
-def theme_filter_q(theme_ids) -> Q:
-    return Q(themes__id__in=list(theme_ids))
+def theme_get(*, user, pk) -> Theme:
+    return policy.get_or_404(user, Theme, pk=pk)

@@ -68,12 +68,45 @@ def agency_update(*, user, agency: Agency, version, themes=(), **fields) -> Agen
 
 @transaction.atomic
 def theme_ensure(*, municipality_id: int, names) -> list[Theme]:
-    """The municipality's themes with these names, created in this order when missing."""
+    """The municipality's themes with these names (a dict gives readings), created in order when missing."""
+    readings = names if isinstance(names, dict) else {}
     existing = {t.name: t for t in Theme.objects.filter(municipality_id=municipality_id)}
     result = []
     for order, name in enumerate(names):
         theme = existing.get(name) or Theme.objects.create(
-            municipality_id=municipality_id, name=name, sort_order=order
+            municipality_id=municipality_id, name=name, reading=readings.get(name, ""), sort_order=order
         )
         result.append(theme)
     return result
+
+
+@transaction.atomic
+def theme_create(*, user, name: str, reading: str = "") -> Theme:
+    """Add a theme to the municipality's list (at the end)."""
+    if not policy.allows(user, "directory.manage"):
+        raise DomainError("テーマを登録する権限がありません。")
+    name = name.strip()
+    if Theme.objects.filter(municipality_id=user.municipality_id, name=name).exists():
+        raise DomainError("同じ名前のテーマが既にあります。", field="name")
+    last = Theme.objects.filter(municipality_id=user.municipality_id).order_by("-sort_order").first()
+    return Theme.objects.create(
+        municipality_id=user.municipality_id,
+        name=name,
+        reading=reading.strip(),
+        sort_order=(last.sort_order + 1) if last else 0,
+    )
+
+
+@transaction.atomic
+def theme_update(*, user, theme: Theme, name: str, reading: str) -> Theme:
+    """Rename a theme or change its reading; every agency that handles it is re-indexed for search."""
+    policy.require(user, policy.CHANGE, theme)
+    name = name.strip()
+    if Theme.objects.filter(municipality_id=theme.municipality_id, name=name).exclude(pk=theme.pk).exists():
+        raise DomainError("同じ名前のテーマが既にあります。", field="name")
+    theme.name, theme.reading = name, reading.strip()
+    theme.save()
+    for agency in theme.agencies.all():
+        agency.refresh_search_text()
+        Agency.objects.filter(pk=agency.pk).update(search_text=agency.search_text)
+    return theme

@@ -11,4 +11,6 @@ urlpatterns = [
     path("export.xlsx", views.agency_export_xlsx, name="agency_export_xlsx"),
     path("<int:pk>/", views.agency_detail, name="agency_detail"),
     path("<int:pk>/edit/", views.agency_edit, name="agency_edit"),
+    path("themes/", views.theme_list, name="theme_list"),
+    path("themes/<int:pk>/", views.theme_edit, name="theme_edit"),
 ]

@@ -11,7 +11,7 @@ from kasane.core.pdf import pdf_response, render_pdf
 from kasane.core.spreadsheets import XLSX_TYPE, download_response, xlsx_bytes
 
 from . import selectors, services
-from .forms import AgencyForm, AgencySearchForm
+from .forms import AgencyForm, AgencySearchForm, ThemeForm
 
 EXPORT_HEADER = [
     "機関名（窓口）",
@@ -144,3 +144,35 @@ def agency_edit(request, pk):
             messages.success(request, "相談機関の情報を更新しました。")
             return redirect("directory:agency_detail", pk=agency.pk)
     return render(request, "directory/agency_form.html", {"form": form, "agency": agency, "creating": False})
+
+
+@login_required
+def theme_list(request):
+    policy.require_capability(request.user, "directory.manage")
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme = services.theme_create(user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"テーマ「{theme.name}」を追加しました。")
+            return redirect("directory:theme_list")
+    themes = selectors.theme_list(user=request.user)
+    return render(request, "directory/theme_list.html", {"form": form, "themes": themes})
+
+
+@login_required
+def theme_edit(request, pk):
+    policy.require_capability(request.user, "directory.manage")
+    theme = selectors.theme_get(user=request.user, pk=pk)
+    form = ThemeForm(request.POST or None, initial={"name": theme.name, "reading": theme.reading})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.theme_update(user=request.user, theme=theme, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "テーマを更新しました。")
+            return redirect("directory:theme_list")
+    return render(request, "directory/theme_form.html", {"form": form, "theme": theme})

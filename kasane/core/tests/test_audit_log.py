@@ -56,7 +56,9 @@ def test_admins_search_by_user_and_period_and_see_only_their_tenant(client, user
     audit.record(user=users["counselor"], action=audit.Action.VIEW, obj=users["counselor"])
     audit.record(user=users["other_admin"], action=audit.Action.VIEW, obj=users["other_admin"])
     login(client, users["admin"])
-    page = client.get("/manage/access-log/", {"username": "counselor", "date_from": "R8.1.1"}).content.decode()
+    page = client.get(
+        "/manage/access-log/", {"username": "counselor", "date_from": "R8.1.1"}
+    ).content.decode()
     assert "counselor" in page
     assert "other_admin" not in page
     page = client.get("/manage/access-log/", {"username": "other_admin"}).content.decode()

@@ -4,11 +4,17 @@ from hypothesis import strategies as st
 
 from kasane.core.text import normalize_for_search
 
-HIRAGANA = st.text(alphabet=st.characters(min_codepoint=0x3041, max_codepoint=0x3093), min_size=1, max_size=12)
+HIRAGANA = st.text(
+    alphabet=st.characters(min_codepoint=0x3041, max_codepoint=0x3093), min_size=1, max_size=12
+)
 
 
 def test_hiragana_katakana_and_half_width_kana_fold_together():
-    assert normalize_for_search("ひきこもり") == normalize_for_search("ヒキコモリ") == normalize_for_search("ﾋｷｺﾓﾘ")
+    assert (
+        normalize_for_search("ひきこもり")
+        == normalize_for_search("ヒキコモリ")
+        == normalize_for_search("ﾋｷｺﾓﾘ")
+    )
 
 
 def test_spaces_and_width_are_ignored():
