@@ -130,6 +130,11 @@ def can_create(user, label: str) -> bool:
     return _is_staff_user(user) and bool(check and check(user, None))
 
 
+def require_create(user, label: str) -> None:
+    if not can_create(user, label):
+        raise PermissionDenied("登録する権限がありません。")
+
+
 def _tenant_id(obj: Model, path: str):
     value = obj
     for part in path.split("__")[:-1]:

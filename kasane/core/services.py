@@ -41,8 +41,7 @@ def staff_create(
     roles,
     password: str,
 ) -> User:
-    if not policy.can_create(actor, "core.User"):
-        raise DomainError("職員を登録する権限がありません。")
+    policy.require_create(actor, "core.User")
     _check_agency(actor, agency)
     if User.objects.filter(username=username).exists():
         raise DomainError("このログインIDは既に使われています。", field="username")
@@ -117,8 +116,7 @@ def municipality_update_settings(
 
 @transaction.atomic
 def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
-    if not policy.can_create(user, "core.ApiToken"):
-        raise DomainError("APIトークンを発行する権限がありません。")
+    policy.require_create(user, "core.ApiToken")
     name = (name or "").strip()
     if not name:
         raise DomainError("用途を入力してください。", field="name")

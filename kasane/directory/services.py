@@ -46,8 +46,7 @@ def _save(agency: Agency, themes) -> Agency:
 
 @transaction.atomic
 def agency_create(*, user, themes=(), **fields) -> Agency:
-    if not policy.can_create(user, "directory.Agency"):
-        raise DomainError("相談機関を登録する権限がありません。")
+    policy.require_create(user, "directory.Agency")
     themes = _check_themes(user, themes)
     agency = Agency(
         municipality_id=user.municipality_id, **{k: fields[k] for k in AGENCY_FIELDS if k in fields}
@@ -83,8 +82,7 @@ def theme_ensure(*, municipality_id: int, names) -> list[Theme]:
 @transaction.atomic
 def theme_create(*, user, name: str, reading: str = "") -> Theme:
     """Add a theme to the municipality's list (at the end)."""
-    if not policy.allows(user, "directory.manage"):
-        raise DomainError("テーマを登録する権限がありません。")
+    policy.require_capability(user, "directory.manage")
     name = name.strip()
     if Theme.objects.filter(municipality_id=user.municipality_id, name=name).exists():
         raise DomainError("同じ名前のテーマが既にあります。", field="name")
