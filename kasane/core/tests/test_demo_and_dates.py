@@ -63,3 +63,21 @@ def test_templates_show_wareki_and_fiscal_years():
         Context({"d": date(2025, 3, 31)})
     )
     assert rendered == "令和7年3月31日 R7.3.31 令和6年度"
+
+
+def test_setup_municipality_registers_a_tenant_and_its_admin(db):
+    from django.core.management.base import CommandError
+
+    call_command(
+        "setup_municipality",
+        name="上田市",
+        prefecture="長野県",
+        code="202037",
+        admin="ueda",
+        password="x" * 12,
+    )
+    assert User.objects.get(username="ueda").roles == {Role.ADMIN}
+    with pytest.raises(CommandError, match="検査数字"):
+        call_command(
+            "setup_municipality", name="x", prefecture="x", code="202038", admin="y", password="x" * 12
+        )
