@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from . import policy
+from . import policy, twofactor
 
 # Areas of the case flow that later releases add; shown so users see where the platform is going.
 COMING_AREAS = [
@@ -21,6 +21,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not getattr(user, "municipality_id", None):
         return {}
+    if twofactor.pending_step(user) is not None:
+        return {}  # half signed in: no menu until the second factor is passed
     items = [("ホーム", reverse("core:home"))]
     if policy.allows(user, "directory.view"):
         items.append(("相談機関一覧表", reverse("directory:agency_list")))

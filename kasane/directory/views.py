@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.vary import vary_on_headers
 
 from kasane.core import policy
 from kasane.core.errors import DomainError
@@ -48,6 +49,7 @@ def _search(request):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def agency_list(request):
     policy.require_capability(request.user, "directory.view")
     form, agencies = _search(request)
@@ -57,7 +59,9 @@ def agency_list(request):
         "can_manage": policy.can_create(request.user, "directory.Agency"),
         "query": request.GET.urlencode(),
     }
-    template = "directory/_results.html" if request.htmx else "directory/agency_list.html"
+    # A history restore (Back button) needs the whole page, not the live-search fragment.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "directory/_results.html" if fragment else "directory/agency_list.html"
     return render(request, template, context)
 
 

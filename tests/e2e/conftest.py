@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from axes.utils import reset as axes_reset
 from playwright.sync_api import Page, sync_playwright
 
 # Playwright's sync API runs an asyncio loop in this thread; Django would then refuse ORM calls made
@@ -74,6 +75,9 @@ def page(new_context, live_server) -> Page:
     Uncaught script errors collect in ``page.js_errors``, console errors (CSP violations, failed
     loads other than the browser's own /favicon.ico probe) in ``page.console_errors``.
     """
+    # Lockouts live in axes' handler (the database by default, flushed after each test); reset them
+    # explicitly too, so a lockout test cannot leak into the next one under a cache-based handler.
+    axes_reset()
     page = new_context().new_page()
     page.js_errors = []
     page.console_errors = []

@@ -8,15 +8,6 @@ from .helpers import submit_login
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "App bug: htmx 2 injects its .htmx-indicator <style> on every page, which the CSP "
-        "(style-src 'self', kasane/settings.py) blocks; base.html sets no htmx-config "
-        '{"includeIndicatorStyles": false}, so every page logs a CSP violation.'
-    ),
-)
 def test_the_signed_in_pages_log_no_console_errors(page, url, shot, users):
     submit_login(page, url, "counselor")
     expect(page.get_by_role("heading", name="ホーム", level=1)).to_be_visible()

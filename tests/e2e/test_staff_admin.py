@@ -52,14 +52,6 @@ def test_an_admin_registers_a_counselor_who_can_then_sign_in_and_sees_the_counse
     shot(page, "new-user-home")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "App bug: templates/_form.html gives help text the id '<auto_id>_help', but Django 5.2 widgets "
-        "point aria-describedby at '<auto_id>_helptext', so screen readers never announce it."
-    ),
-)
 def test_the_initial_password_field_is_described_by_its_help_text(page, url, shot, users):
     login_with_second_factor(page, url, users["admin"])
     page.goto(url("/manage/staff/new/"))
