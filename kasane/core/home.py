@@ -53,6 +53,7 @@ def home_sections(user) -> list[HomeSection]:
         ),
     }
     sections = [by_role[role] for role in Role if role in user.roles]
-    if policy.allows(user, "directory.view") and not any(directory in s.links for s in sections):
+    linked = {url for section in sections for _label, url in section.links}
+    if policy.allows(user, "directory.view") and directory[1] not in linked:
         sections.append(HomeSection("相談機関一覧表", "", [directory]))
     return sections
