@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from kasane.core.models import AccessLogEntry, ApiToken, User
 from kasane.core.roles import Role
+from kasane.core.validators import MAX_DB_ID
 from kasane.directory.models import Agency, Field, LegalItem, Operation, Theme
 
 
@@ -43,7 +44,12 @@ class AgencyIn(serializers.Serializer):
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     hours = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    theme_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    theme_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_DB_ID),
+        required=False,
+        default=list,
+        max_length=100,
+    )
     is_active = serializers.BooleanField(default=True)
 
 
@@ -87,7 +93,7 @@ class AccessLogOut(serializers.ModelSerializer):
 
 class AccessLogQuery(serializers.Serializer):
     username = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    person_id = serializers.IntegerField(required=False, min_value=1)
+    person_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DB_ID)
     object_type = serializers.CharField(required=False, allow_blank=True, max_length=50)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from kasane.core import policy
 from kasane.core import selectors as core_selectors
 from kasane.core import services as core_services
+from kasane.core.validators import parse_id
 from kasane.directory import selectors as directory_selectors
 from kasane.directory import services as directory_services
 
@@ -68,7 +69,7 @@ class AgencyListView(APIView):
         agencies = directory_selectors.agency_search(
             user=request.user,
             q=request.query_params.get("q", "")[:100],
-            theme_id=int(theme) if theme and theme.isdigit() else None,
+            theme_id=parse_id(theme),
             field=request.query_params.get("field", "")[:20],
         )
         return _paginate(self, request, agencies, AgencyOut)[2]

@@ -7,7 +7,8 @@ from .errors import ConflictError
 
 def lock_for_update(model: type[Model], pk, expected_version) -> Model:
     """Lock the row (inside transaction.atomic), check the version, and bump it for the save to come."""
-    obj = model._default_manager.select_for_update().get(pk=pk)
+    # The base manager: no select_related joins, which PostgreSQL cannot lock (nullable outer joins).
+    obj = model._base_manager.select_for_update().get(pk=pk)
     try:
         expected = int(expected_version)
     except (TypeError, ValueError):

@@ -1,52 +1,37 @@
-"""Error pages in Japanese; a record the user may not see is 'not found', whatever the reason."""
+"""Error pages in Japanese (JSON under /api/); a record the user may not see is 'not found', whatever the reason."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
+
+MESSAGES = {
+    400: ("要求が正しくありません", "入力内容を確認して、もう一度お試しください。"),
+    403: ("権限がありません", "この操作を行う権限がありません。"),
+    404: ("ページが見つかりません", "お探しのページまたは記録は見つからないか、閲覧する権限がありません。"),
+    500: ("システムエラー", "システムで問題が発生しました。時間をおいて再度お試しください。"),
+}
+CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}
+
+
+def _error(request, status, message=None):
+    title, default = MESSAGES[status]
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or default, "code": CODES[status]}, status=status)
+    context = {"title": title, "status": status, "message": message or default}
+    return render(request, "errors/error.html", context, status=status)
 
 
 def not_found(request, exception=None):
-    return render(
-        request,
-        "errors/error.html",
-        {
-            "title": "ページが見つかりません",
-            "status": 404,
-            "message": "お探しのページまたは記録は見つからないか、閲覧する権限がありません。",
-        },
-        status=404,
-    )
+    return _error(request, 404)
 
 
 def forbidden(request, exception=None):
-    message = str(exception) if exception and str(exception) else "この操作を行う権限がありません。"
-    return render(
-        request,
-        "errors/error.html",
-        {"title": "権限がありません", "status": 403, "message": message},
-        status=403,
-    )
+    message = str(exception) if exception and str(exception) else None
+    return _error(request, 403, message)
 
 
 def bad_request(request, exception=None):
-    return render(
-        request,
-        "errors/error.html",
-        {
-            "title": "要求が正しくありません",
-            "status": 400,
-            "message": "入力内容を確認して、もう一度お試しください。",
-        },
-        status=400,
-    )
+    return _error(request, 400)
 
 
 def server_error(request):
-    return render(
-        request,
-        "errors/error.html",
-        {
-            "title": "システムエラー",
-            "status": 500,
-            "message": "システムで問題が発生しました。時間をおいて再度お試しください。",
-        },
-        status=500,
-    )
+    return _error(request, 500)

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from . import wareki
 from .roles import Role
+from .validators import MAX_DB_ID
 
 
 class JapaneseDateField(forms.DateField):
@@ -95,7 +96,7 @@ class TenantSettingsForm(forms.Form):
 
 class AccessLogFilterForm(forms.Form):
     username = forms.CharField(label="職員（ログインID）", max_length=150, required=False)
-    person_id = forms.IntegerField(label="本人ID", required=False, min_value=1)
+    person_id = forms.IntegerField(label="本人ID", required=False, min_value=1, max_value=MAX_DB_ID)
     object_type = forms.CharField(label="対象の種類", max_length=50, required=False)
     date_from = JapaneseDateField(label="期間（から）", required=False)
     date_to = JapaneseDateField(label="期間（まで）", required=False)

@@ -95,6 +95,7 @@ class User(AbstractUser):
 class StaffRole(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_rows")
     role = models.CharField("役割", max_length=20, choices=Role.choices)
+    history = HistoricalRecords()  # who granted or removed which role, and when
 
     class Meta:
         verbose_name = verbose_name_plural = "職員の役割"

@@ -22,6 +22,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from .roles import CASEWORK_ROLES, Role
+from .validators import MAX_DB_ID
 
 VIEW = "view"
 CHANGE = "change"
@@ -102,9 +103,18 @@ def scope(user, model_or_queryset) -> QuerySet:
 
 def get_or_404(user, model_or_queryset, **lookup) -> Model:
     """The object if the user may see it; otherwise 404, whether it is missing or out of scope."""
+    if any(isinstance(v, int) and not -MAX_DB_ID <= v <= MAX_DB_ID for v in lookup.values()):
+        raise Http404  # beyond any stored id (PostgreSQL would refuse the query itself)
     try:
         return scope(user, model_or_queryset).get(**lookup)
-    except (ObjectDoesNotExist, MultipleObjectsReturned, ValidationError, ValueError, TypeError):
+    except (
+        ObjectDoesNotExist,
+        MultipleObjectsReturned,
+        ValidationError,
+        ValueError,
+        TypeError,
+        OverflowError,
+    ):
         raise Http404 from None
 
 

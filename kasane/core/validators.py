@@ -4,6 +4,18 @@ import re
 
 from django.core.exceptions import ValidationError
 
+# The largest primary key any of our databases stores (signed 64-bit); larger ids in input are simply unknown.
+MAX_DB_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """An id from a query string: a positive int within range, or None."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_DB_ID else None
+
 
 def municipality_code_check_digit(first_five: str) -> int:
     """The 6th digit of a 全国地方公共団体コード (総務省): 11 minus the weighted sum mod 11, last digit."""

@@ -2,7 +2,7 @@ import pytest
 
 from conftest import login
 from kasane.core import audit
-from kasane.core.models import AccessLogEntry
+from kasane.core.models import AccessLogEntry, StaffRole
 
 
 def test_reading_a_staff_record_is_logged_with_who_what_and_ip(client, users):
@@ -83,3 +83,15 @@ def test_the_staff_history_keeps_before_and_after(client, users, agency):
     history = list(staff.history.order_by("history_date"))
     assert [h.last_name for h in history][-2:] == ["試験", "改姓"]
     assert history[-1].history_user == users["admin"]
+
+
+def test_granting_a_role_is_in_the_history_with_who_did_it(client, users, agency):
+    staff = users["counselor"]
+    login(client, users["admin"])
+    client.post(
+        f"/manage/staff/{staff.pk}/",
+        {"last_name": staff.last_name, "first_name": staff.first_name, "agency": agency.pk,
+         "roles": ["counselor", "municipal"], "is_active": "on", "version": staff.version},
+    )  # fmt: skip
+    granted = StaffRole.history.get(user_id=staff.pk, role="municipal", history_type="+")
+    assert granted.history_user == users["admin"]
