@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "kasane.core",
     "kasane.directory",
+    "kasane.people",
+    "kasane.intake",
     "kasane.api",
 ]
 
@@ -155,6 +157,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kasane.core.errorviews.csrf_failure"
 SILENCED_SYSTEM_CHECKS = ["security.W017"] if _INSECURE_HTTP else []
 
 CONTENT_SECURITY_POLICY = {
@@ -200,7 +203,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "kasane.api.parsing.BoundedPagination",
+    "DEFAULT_PARSER_CLASSES": ["kasane.api.parsing.SafeJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "kasane.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,

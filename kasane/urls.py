@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kasane.core.errorviews import not_found
+
 urlpatterns = [
     path("", include("kasane.core.urls")),
     path("directory/", include("kasane.directory.urls")),
+    path("people/", include("kasane.people.urls")),
+    path("intake/", include("kasane.intake.urls")),
     path("api/v1/", include("kasane.api.urls")),
+    # The admin's autocomplete would list records without the access log; no admin form uses it.
+    path("django-admin/autocomplete/", not_found, name="admin_autocomplete_disabled"),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -5,11 +5,15 @@ Objects named in URLs belong to 岐阜市, so another tenant's admin must get 40
 The Django admin site is covered by tests/test_tenancy.py (its routes are generated).
 """
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import ACTORS, login
+from conftest import ACTORS, login, make_agency
 from kasane.core.models import ApiToken
+from kasane.intake import services as intake_services
+from kasane.people import services as people_services
 
 STAFF = [a for a in ACTORS if a != "anonymous"]
 
@@ -35,6 +39,11 @@ ADMIN_ONLY = only({"admin": 200, "other_admin": 200})
 ADMIN_ONLY_OBJ = only({"admin": 200, "other_admin": 404})
 API_ADMIN_ONLY = only({"admin": 200, "other_admin": 200}, anonymous=401)
 DIRECTORY_MANAGERS = {"admin": 200, "municipal": 200}
+CASEWORK_ACTORS = ["counselor", "collaboration", "outreach", "municipal"]
+CASEWORK = only(dict.fromkeys(CASEWORK_ACTORS, 200))
+API_CASEWORK = only(dict.fromkeys(CASEWORK_ACTORS, 200), anonymous=401)
+# Only the recording counter sees the record: the office's casework staff have no consent covering them.
+COUNSELOR_OBJ = only({"counselor": 200}, 404)
 
 # route name → (method, kwargs-builder, expected status per actor). POSTs send no form data.
 MATRIX = {
@@ -44,6 +53,7 @@ MATRIX = {
     "core:otp_verify": ("GET", None, everyone(302)),
     "core:otp_setup": ("GET", None, everyone(302)),
     "core:account": ("GET", None, everyone()),
+    "core:password_change": ("GET", None, everyone()),
     "core:api_token_revoke": (
         "POST",
         "token",
@@ -64,6 +74,42 @@ MATRIX = {
     "directory:agency_edit": ("GET", "agency", only({**DIRECTORY_MANAGERS, "other_admin": 404})),
     "directory:theme_list": ("GET", None, only({**DIRECTORY_MANAGERS, "other_admin": 200})),
     "directory:theme_edit": ("GET", "theme", only({**DIRECTORY_MANAGERS, "other_admin": 404})),
+    "admin_autocomplete_disabled": ("GET", None, everyone(404, anonymous=404)),
+    # people and intake: objects recorded by the counselor's agency; nobody else holds consent or a referral
+    "intake:consultation_list": ("GET", None, CASEWORK),
+    "intake:consultation_create": ("GET", None, CASEWORK),
+    "intake:person_lookup": ("GET", None, CASEWORK),
+    "intake:consultation_export_xlsx": ("GET", None, CASEWORK),
+    "intake:consultation_export_csv": ("GET", None, CASEWORK),
+    "intake:consultation_detail": ("GET", "consultation", COUNSELOR_OBJ),
+    "intake:referral_create": ("GET", "consultation", COUNSELOR_OBJ),
+    "intake:consent_create": ("GET", "person_pk", COUNSELOR_OBJ),
+    "intake:consent_withdraw": ("GET", "consent", COUNSELOR_OBJ),
+    "intake:referral_inbox": ("GET", None, CASEWORK),
+    "intake:referral_outbox": ("GET", None, CASEWORK),
+    "intake:referral_detail": ("GET", "referral", COUNSELOR_OBJ),
+    "intake:referral_respond": ("POST", "referral", only({"counselor": 302}, 404)),
+    "intake:referral_cancel": ("POST", "referral", only({"counselor": 302}, 404)),
+    "intake:referral_print": ("GET", "referral", COUNSELOR_OBJ),
+    "intake:import": ("GET", None, only({**DIRECTORY_MANAGERS, "other_admin": 200})),
+    "intake:import_template": ("GET", None, only({**DIRECTORY_MANAGERS, "other_admin": 200})),
+    "people:person_list": ("GET", None, CASEWORK),
+    "people:person_detail": ("GET", "person", COUNSELOR_OBJ),
+    "people:person_edit": ("GET", "person", COUNSELOR_OBJ),
+    "people:household_create": ("GET", "person_pk", COUNSELOR_OBJ),
+    "people:household_detail": ("GET", "household", COUNSELOR_OBJ),
+    "people:membership_add": ("POST", "household", only({"counselor": 302}, 404)),
+    "people:membership_leave": ("POST", "membership", only({"counselor": 302}, 404)),
+    "api:person_list": ("GET", None, API_CASEWORK),
+    "api:person_detail": ("GET", "person", only({"counselor": 200}, 404, 401)),
+    "api:household_detail": ("GET", "household", only({"counselor": 200}, 404, 401)),
+    "api:consultation_list": ("GET", None, API_CASEWORK),
+    "api:consultation_detail": ("GET", "consultation", only({"counselor": 200}, 404, 401)),
+    # The client posts form data: the JSON-only API answers 415 once the caller may post at all.
+    "api:consent_create": ("POST", None, only(dict.fromkeys(CASEWORK_ACTORS, 415), 403, 401)),
+    "api:referral_list": ("GET", None, API_CASEWORK),
+    "api:referral_detail": ("GET", "referral", only({"counselor": 200}, 404, 401)),
+    "api:referral_respond": ("POST", "referral", only({"counselor": 415}, 404, 401)),
     "api:schema": ("GET", None, everyone(200, anonymous=200)),
     "api:me": ("GET", None, everyone(200, anonymous=401)),
     "api:agency_list": ("GET", None, everyone(200, anonymous=401)),
@@ -113,10 +159,31 @@ def test_every_row_names_every_actor():
 
 
 @pytest.fixture
-def objects(users, agency):
+def objects(users, agency, municipality):
     token, _key = ApiToken.issue(user=users["counselor"], name="集計")
     theme = agency.themes.first()
-    return {"agency": agency.pk, "staff": users["counselor"].pk, "token": token.pk, "theme": theme.pk}
+    counselor = users["counselor"]
+    other = make_agency(municipality, "生活・就労サポートセンター")
+    record = intake_services.intake_record(
+        user=counselor,
+        new_person={"family_name": "長野", "given_name": "花子"},
+        consultation={
+            "received_on": date(2026, 4, 1),
+            "route": "phone",
+            "consulter": "self",
+            "response": "referral",
+        },
+        consent={"obtained_on": date(2026, 4, 1), "method": "written", "covers_municipal_office": False},
+    )
+    household = people_services.household_create(user=counselor, head=record.person)
+    referral = intake_services.referral_create(
+        user=counselor, consultation=record, to_agency=other, reason="家計", legal_basis="life"
+    )
+    return {
+        "agency": agency.pk, "staff": counselor.pk, "token": token.pk, "theme": theme.pk, "person": record.person.pk,
+        "person_pk": record.person.pk, "consultation": record.pk, "consent": record.consents.get().pk,
+        "household": household.pk, "membership": household.memberships.get().pk, "referral": referral.pk,
+    }  # fmt: skip
 
 
 CASES = [(name, actor) for name in MATRIX for actor in ACTORS]
@@ -125,7 +192,8 @@ CASES = [(name, actor) for name in MATRIX for actor in ACTORS]
 @pytest.mark.parametrize(("route", "actor"), CASES, ids=[f"{r}-{a}" for r, a in CASES])
 def test_authorization_matrix(client, users, objects, route, actor):
     method, kwargs_key, expected = MATRIX[route]
-    kwargs = {"pk": objects[kwargs_key]} if kwargs_key else {}
+    kwarg = "person_pk" if kwargs_key == "person_pk" else "pk"
+    kwargs = {kwarg: objects[kwargs_key]} if kwargs_key else {}
     if users[actor] is not None:
         login(client, users[actor])
     url = reverse(route, kwargs=kwargs)

@@ -20,6 +20,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.find_active(header[1])
         if token is None:
             raise exceptions.AuthenticationFailed("APIトークンが無効か、失効しています。")
+        if twofactor.is_required(token.user) and not twofactor.has_device(token.user):
+            # e.g. promoted to admin after issuing the token: no API access before enrolling a second factor.
+            raise exceptions.AuthenticationFailed(
+                "2段階認証の設定が必要です。画面からログインして設定してください。"
+            )
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -13,6 +13,7 @@ MESSAGES = {
     status.HTTP_403_FORBIDDEN: "この操作を行う権限がありません。",
     status.HTTP_404_NOT_FOUND: "見つからないか、閲覧する権限がありません。",
     status.HTTP_405_METHOD_NOT_ALLOWED: "このメソッドは使えません。",
+    status.HTTP_400_BAD_REQUEST: "JSONの形式が正しくありません。",
     status.HTTP_406_NOT_ACCEPTABLE: "指定された形式では応答できません。",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "送信された形式には対応していません。JSON で送信してください。",
     status.HTTP_429_TOO_MANY_REQUESTS: "要求が多すぎます。しばらく待ってから再度お試しください。",
@@ -54,9 +55,12 @@ def exception_handler(exc, context):
         response.data = {"detail": "入力内容に誤りがあります。", "code": "invalid", "errors": errors}
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else ""
-        message = MESSAGES.get(response.status_code, str(detail))
-        if isinstance(exc, exceptions.AuthenticationFailed | exceptions.PermissionDenied) and str(detail):
-            message = str(detail) if not str(detail).isascii() else message
+        # Our own messages are Japanese; DRF's built-in English ones are replaced by ours.
+        message = (
+            str(detail)
+            if str(detail) and not str(detail).isascii()
+            else MESSAGES.get(response.status_code, str(detail))
+        )
         code = getattr(detail, "code", None) or "error"
         response.data = {"detail": message, "code": str(code)}
     return response

@@ -16,4 +16,13 @@ urlpatterns = [
     path("access-log/", views.AccessLogView.as_view(), name="access_log"),
     path("tokens/", views.TokenListView.as_view(), name="token_list"),
     path("tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
+    path("persons/", views.PersonListView.as_view(), name="person_list"),
+    path("persons/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household_detail"),
+    path("consultations/", views.ConsultationListView.as_view(), name="consultation_list"),
+    path("consultations/<int:pk>/", views.ConsultationDetailView.as_view(), name="consultation_detail"),
+    path("consents/", views.ConsentCreateView.as_view(), name="consent_create"),
+    path("referrals/", views.ReferralListView.as_view(), name="referral_list"),
+    path("referrals/<int:pk>/", views.ReferralDetailView.as_view(), name="referral_detail"),
+    path("referrals/<int:pk>/respond/", views.ReferralRespondView.as_view(), name="referral_respond"),
 ]

@@ -41,8 +41,12 @@ class PolicyScopedAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
-        if response.status_code == 200:
-            audit.record(user=request.user, action=audit.Action.LIST, model=self.model, detail="Django admin")
+        if response.status_code == 200 and hasattr(response, "context_data"):
+            rows = list(response.context_data["cl"].result_list)
+            action = audit.Action.SEARCH if request.GET.get("q") else audit.Action.LIST
+            query = request.GET.get("q", "")
+            detail = f"Django admin 検索：{query}"[:300] if query else "Django admin"
+            audit.record_many(user=request.user, action=action, objects=rows, model=self.model, detail=detail)
         return response
 
 

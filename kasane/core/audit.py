@@ -34,7 +34,7 @@ def record(
         username=user.get_username(),
         action=action,
         object_type=_object_type(target),
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else object_id,
+        object_id=(str(obj.pk) if obj is not None and obj.pk is not None else object_id)[:40],
         person_id=person_id,
         case_id=case_id,
         ip=ctx.ip if ctx else None,
@@ -54,6 +54,9 @@ def record_many(*, user, action: str, objects: Iterable[Model], model: type[Mode
             action=action,
             object_type=_object_type(model),
             object_id=str(obj.pk),
+            person_id=obj.pk
+            if model._meta.label_lower == "people.person"
+            else getattr(obj, "person_id", None),
             ip=ctx.ip if ctx else None,
             via=ctx.via if ctx else "system",
             detail=detail[:300],
@@ -61,3 +64,26 @@ def record_many(*, user, action: str, objects: Iterable[Model], model: type[Mode
         for obj in objects
     ]
     AccessLogEntry.objects.bulk_create(rows)
+
+
+def record_system(
+    *,
+    municipality_id: int,
+    action: str,
+    obj: Model,
+    actor: str,
+    person_id: int | None = None,
+    detail: str = "",
+) -> AccessLogEntry:
+    """An entry for a write made outside a user's session (a management command such as an import)."""
+    return AccessLogEntry.objects.create(
+        municipality_id=municipality_id,
+        user=None,
+        username=actor,
+        action=action,
+        object_type=_object_type(obj),
+        object_id=str(obj.pk),
+        person_id=person_id,
+        via="system",
+        detail=detail[:300],
+    )

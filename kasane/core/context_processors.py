@@ -24,6 +24,10 @@ def navigation(request):
     if twofactor.pending_step(user) is not None:
         return {}  # half signed in: no menu until the second factor is passed
     items = [("ホーム", reverse("core:home"))]
+    if policy.allows(user, "casework"):
+        items.append(("相談受付", reverse("intake:consultation_list")))
+        items.append(("つなぐシート", reverse("intake:referral_inbox")))
+        items.append(("本人・世帯", reverse("people:person_list")))
     if policy.allows(user, "directory.view"):
         items.append(("相談機関一覧表", reverse("directory:agency_list")))
     if policy.allows(user, "staff.manage"):

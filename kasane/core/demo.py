@@ -32,12 +32,16 @@ def load_demo() -> tuple[Municipality, bool]:
     from kasane.directory import demo_agencies
     from kasane.directory.models import Agency
     from kasane.directory.services import theme_ensure
+    from kasane.intake.demo import load_nagano
+    from kasane.intake.models import DEFAULT_PATTERNS
+    from kasane.intake.services import patterns_ensure
 
     municipality, created = Municipality.objects.get_or_create(
         code=DEMO_CODE, defaults={"name": "岐阜市", "prefecture": "岐阜県"}
     )
     if not created:
         return municipality, False
+    patterns_ensure(municipality_id=municipality.pk, names=DEFAULT_PATTERNS)
     themes = {t.name: t for t in theme_ensure(municipality_id=municipality.pk, names=demo_agencies.THEMES)}
     for row in demo_agencies.AGENCIES:
         fields = {k: v for k, v in row.items() if k != "themes"}
@@ -63,6 +67,7 @@ def load_demo() -> tuple[Municipality, bool]:
             TOTPDevice.objects.create(
                 user=user, name="デモ用認証アプリ", key=DEMO_TOTP_KEY_HEX, confirmed=True
             )
+    load_nagano(DEMO_PASSWORD)
     return municipality, True
 
 
@@ -77,6 +82,8 @@ def demo_logins_text() -> str:
     for username, last, first, agency_name, section, roles in DEMO_STAFF:
         where = agency_name or f"市・{section}"
         lines.append(f"  {username:<10} {last} {first}  {'・'.join(Role(r).label for r in roles)}（{where}）")
+    lines.append("  長野市（長野さん一家）: nagano-houkatsu（地域包括）, nagano-maisabo（まいさぼ長野市）,")
+    lines.append("    nagano-shogai（障害者支援センター）, nagano-kodomo（こども総合支援センター）")
     lines.append("  admin は2段階認証が必要です。認証コード: .venv/bin/python manage.py demo_otp_code")
     lines.append(f"  （認証アプリに登録する場合のキー: {key}）")
     return "\n".join(lines)

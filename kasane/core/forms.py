@@ -1,11 +1,27 @@
 """Form pieces shared by every app: the Japanese date field, login and 2FA forms, staff forms."""
 
+from datetime import date
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from . import wareki
 from .roles import Role
-from .validators import MAX_DB_ID
+from .validators import MAX_DB_ID, parse_id
+
+MIN_DATE, MAX_DATE = date(1868, 1, 1), date(2199, 12, 31)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids that no database could hold before querying (an oversized id would be a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 class JapaneseDateField(forms.DateField):
@@ -25,9 +41,14 @@ class JapaneseDateField(forms.DateField):
         if hasattr(value, "year"):
             return value
         try:
-            return wareki.parse_date(str(value))
+            parsed = wareki.parse_date(str(value))
         except wareki.WarekiError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from None
+        if not MIN_DATE <= parsed <= MAX_DATE:
+            raise forms.ValidationError(
+                "日付は明治元年（1868年）から2199年までの範囲で入力してください。", code="range"
+            )
+        return parsed
 
 
 class LoginForm(AuthenticationForm):
@@ -91,6 +112,10 @@ class StaffEditForm(StaffBaseForm):
 
 class TenantSettingsForm(forms.Form):
     require_two_factor = forms.BooleanField(label="全職員に2段階認証を義務付ける", required=False)
+    referral_overdue_working_days = forms.IntegerField(
+        label="つなぐシートの応答期限（開庁日数）", min_value=1, max_value=30,
+        help_text="この日数を過ぎても応答のないつなぐシートを、送り手・受け手・市町村のホームに表示します。",
+    )  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -13,6 +13,7 @@ class HomeSection:
     title: str
     empty_text: str
     links: list[tuple[str, str]] = field(default_factory=list)
+    rows: list = field(default_factory=list)  # (text, url) pairs shown above the links
 
 
 def home_sections(user) -> list[HomeSection]:
@@ -53,7 +54,32 @@ def home_sections(user) -> list[HomeSection]:
         ),
     }
     sections = [by_role[role] for role in Role if role in user.roles]
+    if policy.allows(user, "casework"):
+        sections.insert(0, _referral_section(user))
     linked = {url for section in sections for _label, url in section.links}
     if policy.allows(user, "directory.view") and directory[1] not in linked:
         sections.append(HomeSection("相談機関一覧表", "", [directory]))
     return sections
+
+
+def _referral_section(user) -> HomeSection:
+    """Unanswered referrals past their deadline: nobody is lost between counters."""
+    from kasane.core.wareki import format_wareki
+    from kasane.intake.selectors import overdue_referrals
+
+    rows = []
+    for row in overdue_referrals(user=user):
+        r = row.referral
+        who = r.person.display_name if row.visible else "（本人情報は閲覧権限なし）"
+        frm = r.from_agency.name if r.from_agency else "市町村（所管課）"
+        text = f"{who}：{frm} → {r.to_agency.name}（期限 {format_wareki(r.due_on)}）"
+        rows.append((text, reverse("intake:referral_detail", args=[r.pk]) if row.visible else ""))
+    return HomeSection(
+        "応答期限を過ぎたつなぐシート",
+        "" if rows else "期限までに応答のないつなぐシートがあると、ここに表示されます。",
+        [
+            ("受け取ったつなぐシート", reverse("intake:referral_inbox")),
+            ("相談を受け付ける", reverse("intake:consultation_create")),
+        ],
+        rows,
+    )

@@ -35,12 +35,24 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            from .errorviews import bad_request
+
+            return bad_request(request)  # PostgreSQL refuses NUL in text; forms already refuse it in POSTs
         via = "api" if request.path.startswith("/api/") else "ui"
         token = _current.set(RequestContext(ip=client_ip(request), via=via))
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             _current.reset(token)
+        if response.status_code == 405 and not response.content:
+            from .errorviews import error_response
+
+            allow = response.get("Allow")
+            response = error_response(request, 405)
+            if allow:
+                response["Allow"] = allow
+        return response
 
 
 class TwoFactorRequiredMiddleware:
@@ -57,6 +69,17 @@ class TwoFactorRequiredMiddleware:
             pending = twofactor.pending_step(user)
             if pending and request.path not in self._exempt_paths():
                 return redirect(pending)
+            change = reverse("core:password_change")
+            if (
+                not pending
+                and getattr(user, "must_change_password", False)
+                and request.path
+                not in {
+                    change,
+                    reverse("core:logout"),
+                }
+            ):
+                return redirect(change)
         return self.get_response(request)
 
     @staticmethod

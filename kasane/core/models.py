@@ -26,6 +26,11 @@ class Municipality(models.Model):
         default=False,
         help_text="管理者は常に2段階認証が必要です。オンにすると全職員に必要になります。",
     )
+    referral_overdue_working_days = models.PositiveSmallIntegerField(
+        "つなぐシートの応答期限（開庁日数）",
+        default=3,
+        help_text="この日数を過ぎても応答のないつなぐシートを、送り手・受け手・市町村のホームに表示します。",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -58,6 +63,8 @@ class User(AbstractUser):
         help_text="空欄は市町村（所管課）の職員です。",
     )
     section = models.CharField("所属課・係", max_length=100, blank=True)
+    # Set when an admin sets the password (new staff, reset): the user chooses their own before anything else.
+    must_change_password = models.BooleanField("次回ログイン時にパスワード変更", default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -18,7 +18,7 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .roles import CASEWORK_ROLES, Role
@@ -71,6 +71,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.ADMIN}),
     "casework": CASEWORK_ROLES,
     "aggregates.view": frozenset({Role.EVALUATOR, Role.MUNICIPAL, Role.ADMIN}),
+    # The municipal office watches that no referral is lost: it sees every overdue one (agencies and dates).
+    "oversight": frozenset({Role.MUNICIPAL}),
 }
 
 
@@ -179,11 +181,12 @@ _register(
     )
 )
 
-# Staff records: an admin manages all staff of the municipality; anyone else sees only themself.
+# Staff records: an admin manages all staff of the municipality; others see their own counter's staff.
 _register(
     Policy(
         label="core.User",
-        visible=lambda user, qs: qs if user.has_role(Role.ADMIN) else qs.filter(pk=user.pk),
+        # Colleagues of the same counter see each other (e.g. to filter by 受付者); admins see everyone.
+        visible=lambda user, qs: qs if user.has_role(Role.ADMIN) else qs.filter(holder_q("agency", user)),
         actions={
             VIEW: lambda user, obj: user.has_role(Role.ADMIN) or obj.pk == user.pk,
             CHANGE: _role(Role.ADMIN),
@@ -231,5 +234,194 @@ _register(
         label="directory.Theme",
         visible=_everyone,
         actions={VIEW: lambda user, obj: True, CHANGE: _role(Role.ADMIN, Role.MUNICIPAL)},
+    )
+)
+
+
+# --- people and intake: who sees a person, a consultation, a referral -------------------------------------
+#
+# A staff member works for a "holder": their agency, or the municipal office when they have none. Only
+# casework roles see personal data (an admin or evaluator without one sees none). A holder sees a person
+# when it registered them, recorded a consultation about them, sent or received a referral about them, or
+# holds the person's active consent to share basic information. Narrative and household details need the
+# consent's matching scope unless the holder recorded them itself.
+
+
+def holder_q(field: str, user) -> Q:
+    """Rows whose `field` is the user's holder (their agency, or NULL for the municipal office)."""
+    return Q(**{field: user.agency_id}) if user.agency_id else Q(**{f"{field}__isnull": True})
+
+
+def _consent_covering(user, scope: str):
+    """Active consents whose scope covers the user's holder for this kind of information."""
+    covering = holder_q("obtained_by_agency", user) | (
+        Q(agencies=user.agency_id) if user.agency_id else Q(covers_municipal_office=True)
+    )
+    return model("intake.Consent").objects.filter(
+        covering, withdrawn_on__isnull=True, municipality_id=user.municipality_id, **{f"share_{scope}": True}
+    )
+
+
+def _casework(user) -> bool:
+    return bool(user.roles & CASEWORK_ROLES)
+
+
+def visible_person_ids(user):
+    """A subquery of the ids of persons the user may see (for joins from other object types)."""
+    consultation = model("intake.Consultation").objects.filter(holder_q("agency", user))
+    referral = (
+        model("intake.Referral")
+        .objects.exclude(status="cancelled")
+        .filter(holder_q("to_agency", user) | holder_q("from_agency", user))
+    )
+    person = model("people.Person").objects.filter(municipality_id=user.municipality_id)
+    return person.filter(
+        holder_q("registered_by_agency", user)
+        | Q(pk__in=consultation.values("person_id"))
+        | Q(pk__in=referral.values("person_id"))
+        | Q(pk__in=_consent_covering(user, "basic").values("person_id"))
+    ).values("pk")
+
+
+def involved_holders(person_ids) -> dict[int, set]:
+    """Which holders record consultations about these persons: only the fact, for 「他機関が関与」 (no content)."""
+    result: dict[int, set] = {}
+    rows = model("intake.Consultation").objects.filter(person_id__in=list(person_ids))
+    for person_id, agency_id in rows.values_list("person_id", "agency_id").distinct():
+        result.setdefault(person_id, set()).add(agency_id)
+    return result
+
+
+def referrals_for_oversight(user, qs):
+    """Referrals the user watches: the municipal office's officers see all of the municipality's; others the
+    ones they may see. Callers show a person only where `scope` allows it."""
+    if allows(user, "oversight") and user.agency_id is None:
+        return qs.filter(municipality_id=user.municipality_id)
+    return scope(user, qs)
+
+
+def _persons(user, qs):
+    return qs.filter(pk__in=visible_person_ids(user)) if _casework(user) else qs.none()
+
+
+def _consultations(user, qs):
+    if not _casework(user):
+        return qs.none()
+    referred = (
+        model("intake.Referral").objects.exclude(status="cancelled").filter(holder_q("to_agency", user))
+    )
+    return qs.filter(
+        holder_q("agency", user)
+        | Q(pk__in=referred.values("consultation_id"))
+        | Q(person_id__in=_consent_covering(user, "basic").values("person_id"))
+    )
+
+
+def can_see_narrative(user, consultation) -> bool:
+    """The narrative (相談内容) is the recording holder's, unless the person's consent shares it."""
+    if consultation.agency_id == user.agency_id:
+        return True
+    return _consent_covering(user, "consultation").filter(person_id=consultation.person_id).exists()
+
+
+def can_see_household_details(user, person) -> bool:
+    if person.registered_by_agency_id == user.agency_id:
+        return True
+    if model("intake.Consultation").objects.filter(holder_q("agency", user), person=person).exists():
+        return True
+    return _consent_covering(user, "household").filter(person=person).exists()
+
+
+def _households(user, qs):
+    if not _casework(user):
+        return qs.none()
+    members = model("people.Membership").objects.filter(person_id__in=visible_person_ids(user))
+    return qs.filter(pk__in=members.values("household_id"))
+
+
+def _referrals(user, qs):
+    return (
+        qs.filter(holder_q("to_agency", user) | holder_q("from_agency", user))
+        if _casework(user)
+        else qs.none()
+    )
+
+
+def _casework_and(check):
+    return lambda user, obj: _casework(user) and check(user, obj)
+
+
+_register(
+    Policy(
+        label="people.Person",
+        visible=_persons,
+        actions={
+            VIEW: _casework_and(lambda user, obj: True),
+            CHANGE: _casework_and(lambda user, obj: True),
+            CREATE: lambda user, obj: _casework(user),
+        },
+    )
+)
+_register(
+    Policy(
+        label="people.Household",
+        visible=_households,
+        actions={VIEW: _casework_and(lambda u, o: True), CHANGE: _casework_and(lambda u, o: True),
+                 CREATE: lambda user, obj: _casework(user)},
+    )
+)  # fmt: skip
+_register(
+    Policy(
+        label="people.Membership",
+        tenant_field="household__municipality",
+        visible=lambda user, qs: (
+            qs.filter(person_id__in=visible_person_ids(user)) if _casework(user) else qs.none()
+        ),
+        actions={VIEW: _casework_and(lambda u, o: True)},
+    )
+)
+_register(
+    Policy(
+        label="intake.Consultation",
+        visible=_consultations,
+        actions={
+            VIEW: _casework_and(lambda user, obj: True),
+            # Only the recording counter edits its consultation; others add their own records.
+            CHANGE: _casework_and(lambda user, obj: obj.agency_id == user.agency_id),
+            CREATE: lambda user, obj: _casework(user),
+        },
+    )
+)
+_register(
+    Policy(
+        label="intake.Consent",
+        visible=lambda user, qs: qs.filter(person_id__in=visible_person_ids(user)) if _casework(user) else qs.none(),
+        actions={VIEW: _casework_and(lambda u, o: True), CREATE: lambda user, obj: _casework(user),
+                 CHANGE: _casework_and(lambda u, o: True)},
+    )
+)  # fmt: skip
+_register(
+    Policy(
+        label="intake.Referral",
+        visible=_referrals,
+        actions={
+            VIEW: _casework_and(lambda user, obj: True),
+            CREATE: lambda user, obj: _casework(user),
+            # The receiver answers; for a receiver without accounts (offline), the sender records the answer.
+            "respond": _casework_and(
+                lambda user, obj: (
+                    obj.to_agency_id == user.agency_id
+                    or (obj.offline and obj.from_agency_id == user.agency_id)
+                )
+            ),
+            "cancel": _casework_and(lambda user, obj: obj.from_agency_id == user.agency_id),
+        },
+    )
+)
+_register(
+    Policy(
+        label="intake.Pattern",
+        visible=_everyone,
+        actions={VIEW: lambda user, obj: True, CHANGE: _role(Role.ADMIN)},
     )
 )

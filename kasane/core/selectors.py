@@ -64,8 +64,10 @@ def access_log_search(
     return qs
 
 
-def api_token_list(*, user: User) -> QuerySet[ApiToken]:
-    return policy.scope(user, ApiToken).select_related("user", "revoked_by")
+def api_token_list(*, user: User) -> list[ApiToken]:
+    rows = list(policy.scope(user, ApiToken).select_related("user", "revoked_by"))
+    audit.record_many(user=user, action=Action.LIST, objects=rows, model=ApiToken)
+    return rows
 
 
 def api_token_get(*, user: User, pk) -> ApiToken:

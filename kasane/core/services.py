@@ -59,6 +59,7 @@ def staff_create(
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="password") from None
     staff.set_password(password)
+    staff.must_change_password = True
     try:
         with transaction.atomic():
             staff.save()
@@ -105,12 +106,20 @@ def staff_reset_two_factor(*, actor: User, staff: User) -> None:
 
 @transaction.atomic
 def municipality_update_settings(
-    *, actor: User, municipality: Municipality, version, require_two_factor: bool
+    *,
+    actor: User,
+    municipality: Municipality,
+    version,
+    require_two_factor: bool,
+    referral_overdue_working_days=None,
 ) -> Municipality:
     policy.require(actor, policy.CHANGE, municipality)
     locked = lock_for_update(Municipality, municipality.pk, version)
     locked.require_two_factor = require_two_factor
+    if referral_overdue_working_days is not None:
+        locked.referral_overdue_working_days = referral_overdue_working_days
     locked.save()
+    audit.record(user=actor, action=Action.UPDATE, obj=locked, detail="設定の変更")
     return locked
 
 
@@ -122,7 +131,9 @@ def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
         raise DomainError("用途を入力してください。", field="name")
     if len(name) > 100:
         raise DomainError("用途は100文字以内で入力してください。", field="name")
-    return ApiToken.issue(user=user, name=name)
+    token, key = ApiToken.issue(user=user, name=name)
+    audit.record(user=user, action=Action.CREATE, obj=token, detail="APIトークン発行")
+    return token, key
 
 
 @transaction.atomic
@@ -132,4 +143,5 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.revoked_by = actor
         token.save(update_fields=["revoked_at", "revoked_by"])
+        audit.record(user=actor, action=Action.UPDATE, obj=token, detail="APIトークン失効")
     return token

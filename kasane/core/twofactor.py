@@ -21,6 +21,10 @@ def is_required(user) -> bool:
     )
 
 
+def has_device(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def pending_step(user) -> str | None:
     """The URL of the 2FA step this signed-in user still owes, or None."""
     if getattr(user, "is_verified", lambda: False)():

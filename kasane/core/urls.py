@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/otp/", views.otp_verify, name="otp_verify"),
     path("login/otp/setup/", views.otp_setup, name="otp_setup"),
     path("account/", views.account, name="account"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("manage/staff/", views.staff_list, name="staff_list"),
     path("manage/staff/new/", views.staff_create, name="staff_create"),

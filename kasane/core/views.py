@@ -1,16 +1,18 @@
 """Core pages: login and 2FA, the home page per role, and the tenant admin's staff, settings and audit pages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kasane.directory import selectors as directory_selectors
 
-from . import policy, selectors, services, twofactor
+from . import audit, policy, selectors, services, twofactor
 from .errors import DomainError
 from .forms import (
     AccessLogFilterForm,
@@ -22,7 +24,24 @@ from .forms import (
     TenantSettingsForm,
 )
 from .home import home_sections
+from .models import User
 from .roles import ROLE_DESCRIPTIONS, Role
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+
+    def get_success_url(self):
+        return reverse("core:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        User.objects.filter(pk=self.request.user.pk).update(must_change_password=False)
+        audit.record(
+            user=self.request.user, action=audit.Action.UPDATE, obj=self.request.user, detail="パスワード変更"
+        )
+        messages.success(self.request, "パスワードを変更しました。")
+        return response
 
 
 class LoginView(auth_views.LoginView):
@@ -72,7 +91,7 @@ def home(request):
 
 @login_required
 def account(request):
-    tokens = selectors.api_token_list(user=request.user).filter(user=request.user)
+    tokens = [t for t in selectors.api_token_list(user=request.user) if t.user_id == request.user.pk]
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -185,7 +204,11 @@ def staff_tokens(request):
 def tenant_settings(request):
     policy.require_capability(request.user, "tenant.configure")
     municipality = selectors.municipality_of(user=request.user)
-    initial = {"require_two_factor": municipality.require_two_factor, "version": municipality.version}
+    initial = {
+        "require_two_factor": municipality.require_two_factor,
+        "referral_overdue_working_days": municipality.referral_overdue_working_days,
+        "version": municipality.version,
+    }
     form = TenantSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,7 +220,12 @@ def tenant_settings(request):
         else:
             messages.success(request, "設定を保存しました。")
             return redirect("core:tenant_settings")
-    return render(request, "core/tenant_settings.html", {"form": form, "municipality": municipality})
+    context = {
+        "form": form,
+        "municipality": municipality,
+        "idle_minutes": settings.KASANE_IDLE_TIMEOUT_MINUTES,
+    }
+    return render(request, "core/tenant_settings.html", context)
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from kasane.core.forms import SafeModelMultipleChoiceField
+
 from .models import Agency, Field
 
 
@@ -44,6 +46,7 @@ class AgencyForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"themes": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"themes": SafeModelMultipleChoiceField}
 
     def __init__(self, *args, themes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,6 +61,7 @@ class AgencyForm(forms.ModelForm):
 
 class ThemeForm(forms.Form):
     name = forms.CharField(label="テーマ", max_length=50)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reading = forms.CharField(
         label="よみ（ひらがな）",
         max_length=100,

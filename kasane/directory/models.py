@@ -46,6 +46,7 @@ class Theme(models.Model):
         "よみ（ひらがな）", max_length=100, blank=True, help_text="検索用。例：住まい → すまい じゅうきょ"
     )
     sort_order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "相談テーマ"

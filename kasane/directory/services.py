@@ -87,21 +87,26 @@ def theme_create(*, user, name: str, reading: str = "") -> Theme:
     if Theme.objects.filter(municipality_id=user.municipality_id, name=name).exists():
         raise DomainError("同じ名前のテーマが既にあります。", field="name")
     last = Theme.objects.filter(municipality_id=user.municipality_id).order_by("-sort_order").first()
-    return Theme.objects.create(
-        municipality_id=user.municipality_id,
-        name=name,
-        reading=reading.strip(),
-        sort_order=(last.sort_order + 1) if last else 0,
-    )
+    try:
+        with transaction.atomic():
+            return Theme.objects.create(
+                municipality_id=user.municipality_id,
+                name=name,
+                reading=reading.strip(),
+                sort_order=(last.sort_order + 1) if last else 0,
+            )
+    except IntegrityError:
+        raise DomainError("同じ名前のテーマが既にあります。", field="name") from None
 
 
 @transaction.atomic
-def theme_update(*, user, theme: Theme, name: str, reading: str) -> Theme:
+def theme_update(*, user, theme: Theme, name: str, reading: str, version) -> Theme:
     """Rename a theme or change its reading; every agency that handles it is re-indexed for search."""
     policy.require(user, policy.CHANGE, theme)
     name = name.strip()
     if Theme.objects.filter(municipality_id=theme.municipality_id, name=name).exclude(pk=theme.pk).exists():
         raise DomainError("同じ名前のテーマが既にあります。", field="name")
+    theme = lock_for_update(Theme, theme.pk, version)
     theme.name, theme.reading = name, reading.strip()
     theme.save()
     for agency in theme.agencies.all():

@@ -156,7 +156,8 @@ def theme_list(request):
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            theme = services.theme_create(user=request.user, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            theme = services.theme_create(user=request.user, **data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -170,7 +171,9 @@ def theme_list(request):
 def theme_edit(request, pk):
     policy.require_capability(request.user, "directory.manage")
     theme = selectors.theme_get(user=request.user, pk=pk)
-    form = ThemeForm(request.POST or None, initial={"name": theme.name, "reading": theme.reading})
+    form = ThemeForm(
+        request.POST or None, initial={"name": theme.name, "reading": theme.reading, "version": theme.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.theme_update(user=request.user, theme=theme, **form.cleaned_data)

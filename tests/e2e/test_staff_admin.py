@@ -45,6 +45,14 @@ def test_an_admin_registers_a_counselor_who_can_then_sign_in_and_sees_the_counse
 
     logout(page, url)
     submit_login(page, url, "tanaka.h", NEW_PASSWORD)
+    # The admin chose the first password: the new counselor must choose their own before anything else.
+    expect(page).to_have_url(url("/account/password/"))
+    shot(page, "must-change-password")
+    own = "my-own-secret-phrase-2026"
+    page.get_by_label(re.compile("^元のパスワード")).fill(NEW_PASSWORD)
+    page.get_by_label(re.compile(r"^新しいパスワード$")).fill(own)
+    page.get_by_label(re.compile(r"^新しいパスワード.*確認")).fill(own)
+    page.get_by_role("button", name="変更する").click()
     expect(page).to_have_url(url("/"))
     expect(page.get_by_role("heading", name="受け付けた相談・つなぎ", level=2)).to_be_visible()
     expect(page.get_by_role("heading", name="自治体の管理")).to_have_count(0)

@@ -74,7 +74,10 @@ def test_the_tenant_switch_makes_everyone_enrol(client, users, municipality):
 
 def test_an_admin_turns_on_2fa_for_everyone_in_the_app(client, users, municipality):
     login(client, users["admin"])
-    response = client.post("/manage/settings/", {"require_two_factor": "on", "version": municipality.version})
+    response = client.post(
+        "/manage/settings/",
+        {"require_two_factor": "on", "referral_overdue_working_days": 3, "version": municipality.version},
+    )
     assert response.status_code == 302
     municipality.refresh_from_db()
     assert municipality.require_two_factor

@@ -162,3 +162,44 @@ def test_the_directory_is_public_information_and_not_in_the_access_log(client, u
     login(client, users["counselor"])
     client.get("/directory/")
     assert not AccessLogEntry.objects.exists()
+
+
+def test_a_theme_with_a_reading_is_found_in_hiragana_and_renaming_reindexes(client, users, municipality):
+    agency = make_agency(municipality, "市営住宅の窓口", themes=["住宅"])
+    login(client, users["admin"])
+    theme = agency.themes.get()
+    assert _names(client.get("/directory/", {"q": "じゅうたく"})) == []
+    response = client.post(
+        f"/directory/themes/{theme.pk}/",
+        {"name": "住まい・住宅", "reading": "すまい じゅうたく", "version": theme.version},
+    )
+    assert response.status_code == 302
+    assert _names(client.get("/directory/", {"q": "じゅうたく"})) == ["市営住宅の窓口"]
+
+
+def test_a_stale_theme_edit_is_refused(client, users, municipality):
+    theme = make_agency(municipality, "窓口", themes=["住宅"]).themes.get()
+    login(client, users["admin"])
+    first = {"name": "A版", "reading": "", "version": theme.version}
+    assert client.post(f"/directory/themes/{theme.pk}/", first).status_code == 302
+    stale = client.post(f"/directory/themes/{theme.pk}/", {**first, "name": "B版"})
+    assert "他の職員がこの記録を先に更新しました" in stale.content.decode()
+    theme.refresh_from_db()
+    assert theme.name == "A版"
+
+
+def test_themes_are_added_by_managers_and_duplicates_are_refused(client, users, municipality):
+    login(client, users["municipal"])
+    assert (
+        client.post("/directory/themes/", {"name": "孤独・孤立", "reading": "こどく こりつ"}).status_code
+        == 302
+    )
+    response = client.post("/directory/themes/", {"name": "孤独・孤立"})
+    assert "同じ名前のテーマが既にあります" in response.content.decode()
+    assert Theme.objects.filter(municipality=municipality, name="孤独・孤立").count() == 1
+
+
+def test_an_oversized_theme_id_in_the_agency_form_is_a_message(client, users):
+    login(client, users["admin"])
+    response = client.post("/directory/new/", _agency_form(themes=["99999999999999999999"]))
+    assert response.status_code == 200

@@ -1,0 +1,11 @@
+// Choosing a known-person candidate links the consultation to that person (no inline scripts: CSP).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-choose-person]");
+  if (!button) return;
+  const id = button.getAttribute("data-choose-person");
+  document.getElementById("id_person_id").value = id;
+  const chosen = document.getElementById("chosen-person");
+  chosen.textContent = `${button.getAttribute("data-label")} を選びました（この方の相談として記録します）。`;
+  chosen.hidden = false;
+  document.getElementById("candidates").replaceChildren();
+});
