@@ -83,6 +83,8 @@ MATRIX = {
     "intake:consultation_export_csv": ("GET", None, CASEWORK),
     "intake:consultation_detail": ("GET", "consultation", COUNSELOR_OBJ),
     "intake:referral_create": ("GET", "consultation", COUNSELOR_OBJ),
+    "intake:consultation_edit": ("GET", "consultation", COUNSELOR_OBJ),
+    "intake:pattern_list": ("GET", None, ADMIN_ONLY),
     "intake:consent_create": ("GET", "person_pk", COUNSELOR_OBJ),
     "intake:consent_withdraw": ("GET", "consent", COUNSELOR_OBJ),
     "intake:referral_inbox": ("GET", None, CASEWORK),

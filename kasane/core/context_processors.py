@@ -5,16 +5,7 @@ from django.urls import reverse
 from . import policy, twofactor
 
 # Areas of the case flow that later releases add; shown so users see where the platform is going.
-COMING_AREAS = [
-    "本人・世帯",
-    "相談受付",
-    "多機関協働",
-    "支援会議",
-    "アウトリーチ",
-    "参加支援",
-    "地域づくり",
-    "評価・統計",
-]
+COMING_AREAS = ["多機関協働", "支援会議", "アウトリーチ", "参加支援", "地域づくり", "評価・統計"]
 
 
 def navigation(request):
@@ -37,8 +28,9 @@ def navigation(request):
     if policy.allows(user, "audit.view"):
         items.append(("閲覧記録", reverse("core:access_log")))
     current = request.path
-    nav = [
-        {"label": label, "url": url, "current": current == url or (url != "/" and current.startswith(url))}
-        for label, url in items
-    ]
+    matches = [url for _label, url in items if current == url or (url != "/" and current.startswith(url))]
+    best = max(matches, key=len) if matches else None
+    if current.startswith("/intake/referrals/"):
+        best = reverse("intake:referral_inbox")
+    nav = [{"label": label, "url": url, "current": url == best} for label, url in items]
     return {"nav_items": nav, "nav_coming": COMING_AREAS}

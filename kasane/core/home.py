@@ -45,6 +45,8 @@ def home_sections(user) -> list[HomeSection]:
                 ("職員の管理", reverse("core:staff_list")),
                 ("相談機関の管理", reverse("directory:agency_list")),
                 ("設定", reverse("core:tenant_settings")),
+                ("課題のパターン", reverse("intake:pattern_list")),
+                ("相談の一括取り込み", reverse("intake:import")),
                 ("閲覧・操作記録", reverse("core:access_log")),
             ],
         ),

@@ -362,11 +362,25 @@ _register(
         },
     )
 )
+
+
+def _household_change(user, household) -> bool:
+    """A household is edited by a holder that registered one of its members or recorded a consultation."""
+    members = household.memberships.values("person_id")
+    return (
+        model("people.Person").objects.filter(holder_q("registered_by_agency", user), pk__in=members).exists()
+        or model("intake.Consultation")
+        .objects.filter(holder_q("agency", user), person_id__in=members)
+        .exists()
+        or not household.memberships.exists()
+    )
+
+
 _register(
     Policy(
         label="people.Household",
         visible=_households,
-        actions={VIEW: _casework_and(lambda u, o: True), CHANGE: _casework_and(lambda u, o: True),
+        actions={VIEW: _casework_and(lambda u, o: True), CHANGE: _casework_and(_household_change),
                  CREATE: lambda user, obj: _casework(user)},
     )
 )  # fmt: skip

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from kasane.core.forms import JapaneseDateField, SafeModelMultipleChoiceField
+from kasane.core.wareki import format_wareki
 from kasane.people.models import Sex, katakana_only
 
 from .models import Consent, Consulter, LegalBasis, Problem, Response, Route, Urgency
@@ -52,8 +53,12 @@ class IntakeForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="同意ありの場合、支援に必要な機関と情報の範囲を選びます。",
     )
-    consent_method = forms.ChoiceField(label="同意の方法", choices=Consent.Method.choices, required=False)
-    consent_agencies = SafeModelMultipleChoiceField(label="共有してよい機関", queryset=None, required=False)
+    consent_method = forms.ChoiceField(
+        label="同意の方法", choices=[("", "選択してください"), *Consent.Method.choices], required=False
+    )
+    consent_agencies = SafeModelMultipleChoiceField(
+        label="共有してよい機関", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
     share_consultation = forms.BooleanField(label="相談内容も共有してよい", required=False)
     share_household = forms.BooleanField(label="世帯の状況も共有してよい", required=False)
 
@@ -61,7 +66,7 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["patterns"].queryset = patterns
         self.fields["consent_agencies"].queryset = agencies
-        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["received_on"].initial = format_wareki(timezone.localdate())
 
     def clean(self):
         data = super().clean()
@@ -109,7 +114,9 @@ class IntakeForm(forms.Form):
 class ConsentForm(forms.Form):
     obtained_on = JapaneseDateField(label="同意日")
     method = forms.ChoiceField(label="同意の方法", choices=Consent.Method.choices)
-    agencies = SafeModelMultipleChoiceField(label="共有してよい機関", queryset=None, required=False)
+    agencies = SafeModelMultipleChoiceField(
+        label="共有してよい機関", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
     covers_municipal_office = forms.BooleanField(
         label="市町村（所管課）との共有", required=False, initial=True
     )
@@ -174,3 +181,35 @@ class ConsultationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pattern"].queryset = patterns
         self.fields["staff"].queryset = staff
+
+
+class ConsultationEditForm(forms.Form):
+    received_on = JapaneseDateField(label="受付日")
+    route = forms.ChoiceField(label="相談経路", choices=Route.choices, widget=forms.RadioSelect)
+    consulter = forms.ChoiceField(label="相談者", choices=Consulter.choices, widget=forms.RadioSelect)
+    consulter_relationship = forms.CharField(label="相談者の続柄", max_length=30, required=False)
+    problems = forms.MultipleChoiceField(label="困りごと（複数可）", choices=Problem.choices,
+                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    main_problem = forms.ChoiceField(
+        label="最も困っていること（◎）", choices=[("", "選択してください"), *Problem.choices]
+    )
+    other_problem = forms.CharField(label="その他の内容", max_length=200, required=False)
+    patterns = SafeModelMultipleChoiceField(label="パターン", queryset=None, required=False,
+                                            widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    urgency = forms.ChoiceField(label="緊急度", choices=Urgency.choices, widget=forms.RadioSelect)
+    narrative = forms.CharField(
+        label="相談内容", max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    response = forms.ChoiceField(label="対応", choices=Response.choices, widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        label="状況", choices=[("open", "対応中"), ("closed", "対応終了")], widget=forms.RadioSelect
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, patterns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patterns"].queryset = patterns
+
+
+class PatternForm(forms.Form):
+    name = forms.CharField(label="パターン", max_length=50)

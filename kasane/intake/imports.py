@@ -470,7 +470,7 @@ class _Checker:
 
     def text(self, row: _Row, key: str) -> str:
         column = _COLUMN[key]
-        value = row.values.get(column.header, "") or ""
+        value = _clean_cell(_cell_text(row.values.get(column.header)))  # rows may come from a script, too
         if _CONTROL.search(value):
             self.error(row.line, key, "表示できない制御文字が含まれています。削除してください。")
             return ""
@@ -535,8 +535,8 @@ class _Checker:
 
     # --- one row
 
-    def check_row(self, raw: dict) -> _Row:
-        row = _Row(line=raw[LINE], values=raw)
+    def check_row(self, raw: dict, line: int) -> _Row:
+        row = _Row(line=line, values=raw)
         if raw.get(EXTRA):
             self.error(
                 row.line, "", "見出しのない列に値が入っています。テンプレートの列だけを使ってください。"
@@ -677,7 +677,7 @@ class _Checker:
 def validate(rows: list[dict], municipality) -> ImportPlan:
     """Check every row; the plan holds all errors, or (when there are none) what ``apply`` will create."""
     checker = _Checker(municipality)
-    checked = [checker.check_row(raw) for raw in rows]
+    checked = [checker.check_row(raw, raw.get(LINE, i + 2)) for i, raw in enumerate(rows)]
     by_line = {r.line: r for r in checked}
     _resolve_references(checker, checked, by_line)
     persons = _assign_persons(checker, checked, by_line)
@@ -916,6 +916,17 @@ class ImportResult:
         )
 
 
+def _bulk_create(objects: list, model, user) -> None:
+    """INSERT in batches, with one history row each (as save() would write), and the new ids set."""
+    if not objects:
+        return
+    bulk_create_with_history(objects, model, batch_size=BATCH, default_user=user)
+    if any(
+        obj.pk is None for obj in objects
+    ):  # only databases that return ids from bulk inserts are supported
+        raise RuntimeError("bulk_create did not return primary keys (SQLite >= 3.35 or PostgreSQL needed)")
+
+
 def apply(
     plan: ImportPlan, *, municipality, actor: str = DEFAULT_ACTOR, user=None, source: str = ""
 ) -> ImportResult:
@@ -930,15 +941,17 @@ def apply(
         raise ImportRejected(plan.errors)
     label = f"一括取り込み（{source}）" if source else "一括取り込み"
 
+    entries = []
+
     def log(obj, person_id: int, line: int) -> None:
-        detail = f"{label} {line}行目"
-        if user is not None:
-            audit.record(user=user, action=audit.Action.CREATE, obj=obj, person_id=person_id, detail=detail)
-        else:
-            audit.record_system(
-                municipality_id=municipality.pk, action=audit.Action.CREATE, obj=obj, actor=actor,
-                person_id=person_id, detail=detail,
-            )  # fmt: skip
+        # One entry per created record (by the user on the page, by the command's actor otherwise),
+        # written in one bulk insert with the records.
+        entries.append(
+            audit.build(
+                municipality_id=municipality.pk, action=audit.Action.CREATE, obj=obj, user=user, actor=actor,
+                person_id=person_id, detail=f"{label} {line}行目",
+            )
+        )  # fmt: skip
 
     result = ImportResult()
     with transaction.atomic():
@@ -954,7 +967,7 @@ def apply(
                 )
                 person.refresh_keys()  # what Person.save() does; bulk_create does not call save()
                 new_persons[index] = person
-        bulk_create_with_history(list(new_persons.values()), Person, batch_size=BATCH, default_user=user)
+        _bulk_create(list(new_persons.values()), Person, user)
         for index, person in new_persons.items():
             log(person, person.pk, fresh.persons[index].lines[0])
         person_ids = [
@@ -964,10 +977,8 @@ def apply(
         created: dict[int, Consultation] = {}
         firsts = [c for c in fresh.consultations if c.first_line is None]
         follow_ups = [c for c in fresh.consultations if c.first_line is not None]
-        for group in (
-            firsts,
-            follow_ups,
-        ):  # first consultations get their ids before the follow-ups point at them
+        # First consultations get their ids before the follow-ups point at them.
+        for group in (firsts, follow_ups):
             objects = [
                 Consultation(
                     municipality=municipality,
@@ -979,7 +990,7 @@ def apply(
                 )
                 for planned in group
             ]
-            bulk_create_with_history(objects, Consultation, batch_size=BATCH, default_user=user)
+            _bulk_create(objects, Consultation, user)
             created.update((planned.line, obj) for planned, obj in zip(group, objects, strict=True))
         ConsultationProblem.objects.bulk_create(
             [
@@ -994,6 +1005,7 @@ def apply(
             if planned.pattern_ids:
                 consultation.patterns.set(planned.pattern_ids)  # one by one: the m2m history needs the signal
             log(consultation, consultation.person_id, planned.line)
+        audit.append(entries)
         result.persons_created = len(new_persons)
         result.persons_reused = len(fresh.persons) - len(new_persons)
         result.person_ids = [p.pk for p in new_persons.values()]

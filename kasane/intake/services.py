@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kasane.core import audit, policy
 from kasane.core.concurrency import lock_for_update
-from kasane.core.errors import DomainError
+from kasane.core.errors import ConflictError, DomainError
 
 from .models import Consent, Consultation, ConsultationProblem, LegalBasis, Pattern, Problem, Referral
 
@@ -15,6 +15,24 @@ CONSULTATION_FIELDS = (
     "received_on", "route", "consulter", "consulter_relationship", "consulter_name", "consulter_phone",
     "main_problem", "other_problem", "urgency", "narrative", "response",
 )  # fmt: skip
+
+
+def _changed_fields(consultation: Consultation, version) -> list[str]:
+    """The fields others changed since the version this user opened (from the history)."""
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        return []
+    rows = list(consultation.history.order_by("-history_id"))
+    opened = next((h for h in rows if h.version == version), None)
+    if opened is None or not rows:
+        return []
+    current = rows[0]
+    return [
+        str(Consultation._meta.get_field(f).verbose_name)
+        for f in CONSULTATION_FIELDS + ("status",)
+        if getattr(opened, f) != getattr(current, f)
+    ]
 
 
 def _check_problems(problems, main_problem) -> list[str]:
@@ -76,7 +94,14 @@ def consultation_create(
 @transaction.atomic
 def consultation_update(*, user, consultation: Consultation, version, problems=(), patterns=(), **fields):
     policy.require(user, policy.CHANGE, consultation)
-    locked = lock_for_update(Consultation, consultation.pk, version)
+    try:
+        locked = lock_for_update(Consultation, consultation.pk, version)
+    except ConflictError:
+        changed = _changed_fields(consultation, version)
+        detail = f"（変更された項目：{'、'.join(changed)}）" if changed else ""
+        raise ConflictError(
+            f"他の職員がこの相談の記録を先に更新しました{detail}。最新の内容を確認してから、もう一度変更してください。"
+        ) from None
     for key in CONSULTATION_FIELDS:
         if key in fields:
             setattr(locked, key, fields[key])
@@ -165,6 +190,10 @@ def referral_create(
 ) -> Referral:
     """Hand a consultation to another agency. Needs consent covering that agency, or a listed legal basis."""
     policy.require_create(user, "intake.Referral")
+    if consultation.agency_id != user.agency_id:
+        raise DomainError(
+            "つなぐシートは相談を受け付けた機関から送ります。自機関の相談として記録してからつないでください。"
+        )
     if to_agency.municipality_id != user.municipality_id:
         raise DomainError("他の自治体の機関にはつなげません。", field="to_agency")
     if to_agency.pk == user.agency_id:
@@ -252,6 +281,18 @@ def referral_cancel(*, user, referral: Referral, version) -> Referral:
         user=user, action=audit.Action.UPDATE, obj=locked, person_id=locked.person_id, detail="取り消し"
     )
     return locked
+
+
+@transaction.atomic
+def pattern_create(*, user, name: str) -> Pattern:
+    policy.require_capability(user, "tenant.configure")
+    name = name.strip()
+    if Pattern.objects.filter(municipality_id=user.municipality_id, name=name).exists():
+        raise DomainError("同じ名前のパターンが既にあります。", field="name")
+    last = Pattern.objects.filter(municipality_id=user.municipality_id).order_by("-sort_order").first()
+    return Pattern.objects.create(
+        municipality_id=user.municipality_id, name=name, sort_order=(last.sort_order + 1) if last else 0
+    )
 
 
 @transaction.atomic

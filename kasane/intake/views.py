@@ -16,13 +16,16 @@ from kasane.core.validators import parse_id
 from kasane.directory import selectors as directory_selectors
 from kasane.people import selectors as people_selectors
 from kasane.people.matching import find_candidates
+from kasane.people.models import Person
 
 from . import selectors, services
 from .forms import (
     ConsentForm,
     ConsentWithdrawForm,
+    ConsultationEditForm,
     ConsultationFilterForm,
     IntakeForm,
+    PatternForm,
     ReferralAnswerForm,
     ReferralForm,
 )
@@ -45,6 +48,8 @@ def _patterns(user):
 def consultation_create(request):
     _casework(request)
     agencies = directory_selectors.agency_choices(user=request.user)
+    if request.user.agency_id:
+        agencies = agencies.exclude(pk=request.user.agency_id)  # the recording counter is always covered
     form = IntakeForm(request.POST or None, patterns=_patterns(request.user), agencies=agencies)
     follow = None
     if request.GET.get("follow"):
@@ -171,9 +176,48 @@ def consultation_detail(request, pk):
         .filter(consultation=consultation)
         .select_related("to_agency"),
         "follow_ups": policy.scope(request.user, Consultation).filter(first_consultation=consultation),
-        "can_refer": policy.can_create(request.user, "intake.Referral"),
+        "can_refer": policy.can_create(request.user, "intake.Referral")
+        and consultation.agency_id == request.user.agency_id,
+        "can_change": policy.can(request.user, policy.CHANGE, consultation),
     }
     return render(request, "intake/consultation_detail.html", context)
+
+
+@login_required
+def consultation_edit(request, pk):
+    consultation, _narrative = selectors.consultation_get(user=request.user, pk=pk)
+    policy.require(request.user, policy.CHANGE, consultation)
+    initial = {f: getattr(consultation, f) for f in services.CONSULTATION_FIELDS} | {
+        "problems": list(consultation.problem_rows.values_list("problem", flat=True)),
+        "patterns": consultation.patterns.all(),
+        "status": consultation.status,
+        "version": consultation.version,
+    }
+    form = ConsultationEditForm(request.POST or None, initial=initial, patterns=_patterns(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_update(user=request.user, consultation=consultation, **form.cleaned_data)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "相談の記録を更新しました。")
+            return redirect("intake:consultation_detail", pk=consultation.pk)
+    return render(request, "intake/consultation_edit.html", {"form": form, "c": consultation})
+
+
+@login_required
+def pattern_list(request):
+    policy.require_capability(request.user, "tenant.configure")
+    form = PatternForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pattern_create(user=request.user, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "パターンを追加しました。")
+            return redirect("intake:pattern_list")
+    return render(request, "intake/pattern_list.html", {"form": form, "patterns": _patterns(request.user)})
 
 
 @login_required
@@ -289,11 +333,14 @@ def referral_print(request, pk):
                 for value, label in Problem.choices]  # fmt: skip
     household_rows, size = [], 0
     household = people_selectors.current_household(person)
-    if household is not None:
+    # Household members print only for a holder the consent lets see the household, and only members it sees.
+    if household is not None and policy.can_see_household_details(request.user, person):
+        visible = set(policy.scope(request.user, Person).values_list("pk", flat=True))
         for m in household.memberships.filter(left_on__isnull=True).select_related("person"):
             size += 1
-            household_rows.append({"name": m.person.display_name, "age": m.person.age,
-                                   "relationship": m.get_relationship_display(), "note": ""})  # fmt: skip
+            if m.person_id in visible:
+                household_rows.append({"name": m.person.display_name, "age": m.person.age,
+                                       "relationship": m.get_relationship_display(), "note": ""})  # fmt: skip
     audit.record(user=request.user, action=audit.Action.PRINT, obj=referral, person_id=person.pk)
     context = {"referral": referral, "person": person, "problems": problems, "household_rows": household_rows,
                "household_size": size, "printed_on": timezone.localdate()}  # fmt: skip

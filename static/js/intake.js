@@ -9,3 +9,14 @@ document.addEventListener("click", (event) => {
   chosen.hidden = false;
   document.getElementById("candidates").replaceChildren();
 });
+
+// The consent details only apply to 同意あり.
+function syncConsentDetails() {
+  const details = document.getElementById("consent-details");
+  const no = document.querySelector('input[name="consent"][value="no"]');
+  if (details && no) details.hidden = no.checked;
+}
+document.addEventListener("change", (event) => {
+  if (event.target.name === "consent") syncConsentDetails();
+});
+document.addEventListener("DOMContentLoaded", syncConsentDetails);

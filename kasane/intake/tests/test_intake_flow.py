@@ -193,3 +193,71 @@ def test_two_staff_editing_a_person_do_not_overwrite_and_see_what_changed(client
     assert "他の職員がこの本人情報を先に更新しました" in stale and "住所" in stale
     person.refresh_from_db()
     assert person.address == "長野市1-1" and person.phone_home == ""
+
+
+def test_two_staff_editing_a_consultation_see_a_conflict_naming_the_changed_fields(client, setting):
+    c = setting["record"]
+    login(client, setting["a"])
+    base = {"received_on": "2026-04-14", "route": "phone", "consulter": "family", "problems": ["care"],
+            "main_problem": "care", "urgency": "normal", "response": "referral", "status": "open",
+            "narrative": c.narrative, "version": c.version}  # fmt: skip
+    assert client.post(f"/intake/{c.pk}/edit/", {**base, "urgency": "emergency"}).status_code == 302
+    stale = client.post(f"/intake/{c.pk}/edit/", {**base, "narrative": "上書き"}).content.decode()
+    assert "他の職員がこの相談の記録を先に更新しました" in stale and "緊急度" in stale
+    c.refresh_from_db()
+    assert c.urgency == "emergency" and c.narrative != "上書き"
+
+
+def test_only_the_recording_counter_edits_a_consultation(client, setting):
+    services.consent_record(user=setting["a"], person=setting["person"], obtained_on=date(2026, 4, 14),
+                            method="written", agencies=[setting["agency_b"]], share_consultation=True)  # fmt: skip
+    login(client, setting["b"])
+    assert client.get(f"/intake/{setting['record'].pk}/").status_code == 200
+    assert client.get(f"/intake/{setting['record'].pk}/edit/").status_code == 403
+
+
+def test_an_admin_adds_a_pattern_for_the_municipality(client, setting, users):
+    login(client, users["admin"])
+    assert client.post("/intake/patterns/", {"name": "孤立死リスク"}).status_code == 302
+    assert "同じ名前" in client.post("/intake/patterns/", {"name": "孤立死リスク"}).content.decode()
+
+
+def test_the_receivers_print_leaves_out_household_members_the_consent_does_not_share(client, setting):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from kasane.people import services as people_services
+
+    a = setting["a"]
+    household = people_services.household_create(user=a, name="", head=setting["person"])
+    son = people_services.person_create(user=a, family_name="秘密", given_name="太郎")
+    people_services.membership_add(user=a, household=household, person=son, relationship="child")
+    services.consent_record(user=a, person=setting["person"], obtained_on=date(2026, 4, 14), method="written",
+                            agencies=[setting["agency_b"]])  # fmt: skip
+    referral = services.referral_create(user=a, consultation=setting["record"], to_agency=setting["agency_b"],
+                                        reason="家計", legal_basis="consent")  # fmt: skip
+    login(client, setting["b"])
+    text = "".join(
+        p.extract_text()
+        for p in PdfReader(BytesIO(client.get(f"/intake/referrals/{referral.pk}/print.pdf").content)).pages
+    )
+    assert "長野" in text and "秘密" not in text
+    login(client, a)
+    text = "".join(
+        p.extract_text()
+        for p in PdfReader(BytesIO(client.get(f"/intake/referrals/{referral.pk}/print.pdf").content)).pages
+    )
+    assert "秘密" in text
+
+
+def test_the_receiver_cannot_change_the_senders_household_or_refer_its_consultation(client, setting):
+    from kasane.people import services as people_services
+
+    household = people_services.household_create(user=setting["a"], head=setting["person"])
+    services.consent_record(user=setting["a"], person=setting["person"], obtained_on=date(2026, 4, 14),
+                            method="written", agencies=[setting["agency_b"]])  # fmt: skip
+    assert not policy.can(setting["b"], policy.CHANGE, household)
+    with pytest.raises(DomainError, match="相談を受け付けた機関から"):
+        services.referral_create(user=setting["b"], consultation=setting["record"], to_agency=setting["agency_b"],
+                                 reason="x", legal_basis="life")  # fmt: skip
