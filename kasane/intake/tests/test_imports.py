@@ -270,6 +270,7 @@ def test_one_bad_row_anywhere_saves_nothing_and_lists_every_error(municipality, 
 
 def test_a_failure_while_writing_rolls_everything_back(municipality, monkeypatch):
     plan = check(csv_data([row(相談内容="1"), row(氏="佐藤", 相談内容="2")]), municipality)
+
     def failing_append(entries):
         raise RuntimeError("disk full")  # the access log cannot be written: nothing may stay
 
