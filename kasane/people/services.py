@@ -116,6 +116,19 @@ def membership_add(
 
 
 @transaction.atomic
+def member_join(*, user, household: Household, person: Person | None, new_person: dict, relationship: str,
+                joined_on: date | None = None) -> Person:  # fmt: skip
+    """Add an existing person, or record a new one and add them, in one step (all or nothing)."""
+    policy.require(user, policy.CHANGE, household)
+    if person is None:
+        person = person_create(user=user, **new_person)
+    membership_add(
+        user=user, household=household, person=person, relationship=relationship, joined_on=joined_on
+    )
+    return person
+
+
+@transaction.atomic
 def membership_leave(*, user, membership: Membership, left_on: date) -> Membership:
     policy.require(user, policy.CHANGE, membership.household)
     if membership.joined_on and left_on < membership.joined_on:

@@ -94,6 +94,7 @@ def household_detail(request, pk):
         "ecomap": mark_safe(_ecomap(household, members)),  # noqa: S308 - render_ecomap escapes every label
         "can_change": policy.can(request.user, policy.CHANGE, household),
         "member_form": MembershipForm(),
+        "members_can_leave": True,
     }
     return render(request, "people/household_detail.html", context)
 
@@ -119,17 +120,23 @@ def membership_add(request, pk):
     household, _members, _former = selectors.household_view(user=request.user, pk=pk)
     form = MembershipForm(request.POST)
     if form.is_valid():
-        person = selectors.person_get(user=request.user, pk=form.cleaned_data["person_id"])
         try:
-            services.membership_add(user=request.user, household=household, person=person,
-                                    relationship=form.cleaned_data["relationship"],
-                                    joined_on=form.cleaned_data["joined_on"])  # fmt: skip
+            person = services.member_join(
+                user=request.user,
+                household=household,
+                person=selectors.person_get(user=request.user, pk=form.cleaned_data["person_id"])
+                if form.cleaned_data["person_id"]
+                else None,
+                new_person=form.new_person_fields(),
+                relationship=form.cleaned_data["relationship"],
+                joined_on=form.cleaned_data["joined_on"],
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"{person}さんを世帯員に加えました。")
     else:
-        messages.error(request, "本人IDと続柄を正しく入力してください。")
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("people:household_detail", pk=household.pk)
 
 

@@ -4,10 +4,16 @@ document.addEventListener("click", (event) => {
   if (!button) return;
   const id = button.getAttribute("data-choose-person");
   document.getElementById("id_person_id").value = id;
-  const chosen = document.getElementById("chosen-person");
-  chosen.textContent = `${button.getAttribute("data-label")} を選びました（この方の相談として記録します）。`;
-  chosen.hidden = false;
+  document.getElementById("chosen-person-text").textContent =
+    `${button.getAttribute("data-label")} を選びました。この方の相談として記録します（下の本人欄の入力は使われません）。`;
+  document.getElementById("chosen-person").hidden = false;
   document.getElementById("candidates").replaceChildren();
+});
+
+document.addEventListener("click", (event) => {
+  if (event.target.id !== "unchoose-person") return;
+  document.getElementById("id_person_id").value = "";
+  document.getElementById("chosen-person").hidden = true;
 });
 
 // The consent details only apply to 同意あり.
