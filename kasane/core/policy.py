@@ -18,7 +18,7 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from .roles import CASEWORK_ROLES, Role
@@ -266,21 +266,24 @@ def _casework(user) -> bool:
     return bool(user.roles & CASEWORK_ROLES)
 
 
-def visible_person_ids(user):
-    """A subquery of the ids of persons the user may see (for joins from other object types)."""
-    consultation = model("intake.Consultation").objects.filter(holder_q("agency", user))
+def person_visible(user, ref: str = "pk", registered_by: str = "registered_by_agency") -> Q:
+    """The condition "the user's holder may see this person", correlated to each row (`ref` names the
+    person's id on the row being filtered), so that a lookup of 8 candidates checks 8 persons, not all."""
+    person = OuterRef(ref)
+    consultation = model("intake.Consultation").objects.filter(holder_q("agency", user), person_id=person)
     referral = (
         model("intake.Referral")
         .objects.exclude(status="cancelled")
-        .filter(holder_q("to_agency", user) | holder_q("from_agency", user))
+        .filter(holder_q("to_agency", user) | holder_q("from_agency", user), person_id=person)
     )
+    consent = _consent_covering(user, "basic").filter(person_id=person)
+    return holder_q(registered_by, user) | Exists(consultation) | Exists(referral) | Exists(consent)
+
+
+def visible_person_ids(user):
+    """A subquery of the ids of persons the user may see (for joins from other object types)."""
     person = model("people.Person").objects.filter(municipality_id=user.municipality_id)
-    return person.filter(
-        holder_q("registered_by_agency", user)
-        | Q(pk__in=consultation.values("person_id"))
-        | Q(pk__in=referral.values("person_id"))
-        | Q(pk__in=_consent_covering(user, "basic").values("person_id"))
-    ).values("pk")
+    return person.filter(person_visible(user)).values("pk")
 
 
 def involved_holders(person_ids) -> dict[int, set]:
@@ -301,7 +304,7 @@ def referrals_for_oversight(user, qs):
 
 
 def _persons(user, qs):
-    return qs.filter(pk__in=visible_person_ids(user)) if _casework(user) else qs.none()
+    return qs.filter(person_visible(user)) if _casework(user) else qs.none()
 
 
 def _consultations(user, qs):
@@ -335,8 +338,10 @@ def can_see_household_details(user, person) -> bool:
 def _households(user, qs):
     if not _casework(user):
         return qs.none()
-    members = model("people.Membership").objects.filter(person_id__in=visible_person_ids(user))
-    return qs.filter(pk__in=members.values("household_id"))
+    members = model("people.Membership").objects.filter(
+        person_visible(user, "person_id", "person__registered_by_agency"), household_id=OuterRef("pk")
+    )
+    return qs.filter(Exists(members))
 
 
 def _referrals(user, qs):
@@ -389,7 +394,9 @@ _register(
         label="people.Membership",
         tenant_field="household__municipality",
         visible=lambda user, qs: (
-            qs.filter(person_id__in=visible_person_ids(user)) if _casework(user) else qs.none()
+            qs.filter(person_visible(user, "person_id", "person__registered_by_agency"))
+            if _casework(user)
+            else qs.none()
         ),
         actions={VIEW: _casework_and(lambda u, o: True)},
     )
@@ -409,7 +416,7 @@ _register(
 _register(
     Policy(
         label="intake.Consent",
-        visible=lambda user, qs: qs.filter(person_id__in=visible_person_ids(user)) if _casework(user) else qs.none(),
+        visible=lambda user, qs: qs.filter(person_visible(user, "person_id", "person__registered_by_agency")) if _casework(user) else qs.none(),
         actions={VIEW: _casework_and(lambda u, o: True), CREATE: lambda user, obj: _casework(user),
                  CHANGE: _casework_and(lambda u, o: True)},
     )

@@ -141,6 +141,8 @@ class Consultation(models.Model):
         ordering = ["-received_on", "-pk"]
         indexes = [
             models.Index(fields=["municipality", "agency", "received_on"], name="consultation_agency_idx"),
+            # The list page sorts by 受付日; with the policy's OR no other index both filters and sorts.
+            models.Index(fields=["municipality", "received_on"], name="consultation_received_idx"),
             models.Index(fields=["person", "received_on"], name="consultation_person_idx"),
         ]
 

@@ -88,8 +88,9 @@ class Person(models.Model):
         return self.age_on(timezone.localdate())
 
     def refresh_keys(self) -> None:
-        self.name_key = name_key(f"{self.family_name}{self.given_name}")
-        self.kana_key = kana_key(f"{self.family_kana}{self.given_kana}")
+        # NFKC can lengthen text (㌀ → アパート): cut to the column so PostgreSQL never refuses the row.
+        self.name_key = name_key(f"{self.family_name}{self.given_name}")[:100]
+        self.kana_key = kana_key(f"{self.family_kana}{self.given_kana}")[:200]
 
 
 class Household(models.Model):

@@ -6,8 +6,9 @@ import unicodedata
 import jaconv
 
 # Old and variant kanji (旧字体・異体字) → the common form. Agencies write the same name differently
-# (DOMAIN §7). Only pairs that NFKC leaves apart are listed: compatibility ideographs such as 隆 (U+F9DC)
-# already become 隆 under NFKC. 齋/齊/斎/斉 all read サイ in 斎藤/斉藤 and are written interchangeably.
+# (DOMAIN §7). Only pairs that NFKC leaves apart are listed: the compatibility ideographs (U+F900–FAFF,
+# e.g. U+F9DC for 隆) already become their unified form under NFKC; 﨑 (U+FA11) is one of the few that do not.
+# 齋/齊/斎/斉 all read サイ in 斎藤/斉藤 and are written interchangeably.
 VARIANT_KANJI = {
     "髙": "高", "﨑": "崎", "嵜": "崎", "碕": "崎", "齋": "斎", "齊": "斎", "斉": "斎", "邊": "辺", "邉": "辺",
     "澤": "沢", "濵": "浜", "濱": "浜", "德": "徳", "櫻": "桜", "廣": "広", "國": "国", "圀": "国", "𠮷": "吉",

@@ -69,7 +69,7 @@ def test_a_known_person_is_found_at_intake_referred_with_consent_and_seen_by_the
     page.get_by_label("相談内容", exact=True).fill(NARRATIVE)
     page.get_by_role("group", name="情報共有への本人同意").get_by_label("同意あり").check()
     page.get_by_label("同意の方法").select_option(label="書面（署名）")
-    page.get_by_label("共有してよい機関").select_option(label="生活・就労サポートセンター")
+    page.get_by_role("group", name="共有してよい機関").get_by_label("生活・就労サポートセンター").check()
     expect(page.get_by_label("相談内容も共有してよい")).not_to_be_checked()
     shot(page, "intake-filled")
     page.get_by_role("button", name="記録する").click()

@@ -97,7 +97,7 @@ def test_a_birth_date_one_slip_away_is_found_but_scores_below_an_exact_one(couns
     assert top.score < exact.score
 
 
-def test_a_birth_date_alone_finds_the_person_even_with_a_misspelt_name_on_file(counselor, agency):
+def test_a_reading_misspelt_on_file_is_found_through_the_birth_date(counselor, agency):
     person = known(counselor, agency, family_kana="タカハツ")
     top = find(counselor, family_kana="たかはし", given_kana="ゆうこ", birth_date=BORN)[0]
     assert top.person == person
