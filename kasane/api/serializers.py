@@ -152,7 +152,23 @@ class PersonIn(serializers.Serializer):
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class PersonUpdateIn(PersonIn):
+class PersonUpdateIn(serializers.Serializer):
+    """A partial update: only the fields sent change (no defaults that would blank the others)."""
+
+    family_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    given_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    family_kana = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    given_kana = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    postal_code = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone_home = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone_mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    contact_precautions = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     version = serializers.IntegerField()
 
 

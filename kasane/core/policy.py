@@ -316,7 +316,7 @@ def _consultations(user, qs):
     return qs.filter(
         holder_q("agency", user)
         | Q(pk__in=referred.values("consultation_id"))
-        | Q(person_id__in=_consent_covering(user, "basic").values("person_id"))
+        | Q(person_id__in=_consent_covering(user, "consultation").values("person_id"))
     )
 
 
@@ -338,22 +338,33 @@ def can_see_household_details(user, person) -> bool:
 def _households(user, qs):
     if not _casework(user):
         return qs.none()
-    members = model("people.Membership").objects.filter(
-        person_visible(user, "person_id", "person__registered_by_agency"), household_id=OuterRef("pk")
+    # The household (address, 続柄, other members) needs more than seeing one member: the holder registered or
+    # consulted a member, or holds a consent that shares the household (世帯の状況).
+    person = OuterRef("person_id")
+    own = holder_q("person__registered_by_agency", user) | Exists(
+        model("intake.Consultation").objects.filter(holder_q("agency", user), person_id=person)
     )
+    shared = Exists(_consent_covering(user, "household").filter(person_id=person))
+    members = model("people.Membership").objects.filter(own | shared, household_id=OuterRef("pk"))
     return qs.filter(Exists(members))
 
 
 def _referrals(user, qs):
-    return (
-        qs.filter(holder_q("to_agency", user) | holder_q("from_agency", user))
-        if _casework(user)
-        else qs.none()
-    )
+    if not _casework(user):
+        return qs.none()
+    # A cancelled referral (sent to the wrong counter) stays with its sender only.
+    return qs.filter((holder_q("to_agency", user) & ~Q(status="cancelled")) | holder_q("from_agency", user))
 
 
 def _casework_and(check):
     return lambda user, obj: _casework(user) and check(user, obj)
+
+
+def _person_change(user, person) -> bool:
+    """A person's record is edited by the holder that registered them or recorded a consultation about them."""
+    return person.registered_by_agency_id == user.agency_id or (
+        model("intake.Consultation").objects.filter(holder_q("agency", user), person=person).exists()
+    )
 
 
 _register(
@@ -362,7 +373,7 @@ _register(
         visible=_persons,
         actions={
             VIEW: _casework_and(lambda user, obj: True),
-            CHANGE: _casework_and(lambda user, obj: True),
+            CHANGE: _casework_and(_person_change),
             CREATE: lambda user, obj: _casework(user),
         },
     )

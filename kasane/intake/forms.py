@@ -59,6 +59,7 @@ class IntakeForm(forms.Form):
     consent_agencies = SafeModelMultipleChoiceField(
         label="共有してよい機関", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
+    consent_municipal_office = forms.BooleanField(label="市町村（所管課）とも共有してよい", required=False)
     share_consultation = forms.BooleanField(label="相談内容も共有してよい", required=False)
     share_household = forms.BooleanField(label="世帯の状況も共有してよい", required=False)
 
@@ -106,6 +107,7 @@ class IntakeForm(forms.Form):
             "obtained_on": self.cleaned_data["received_on"],
             "method": self.cleaned_data["consent_method"],
             "agencies": self.cleaned_data["consent_agencies"],
+            "covers_municipal_office": self.cleaned_data["consent_municipal_office"],
             "share_consultation": self.cleaned_data["share_consultation"],
             "share_household": self.cleaned_data["share_household"],
         }

@@ -674,14 +674,20 @@ class _Checker:
         return int(value)
 
 
-def validate(rows: list[dict], municipality) -> ImportPlan:
-    """Check every row; the plan holds all errors, or (when there are none) what ``apply`` will create."""
+def validate(rows: list[dict], municipality, *, user=None) -> ImportPlan:
+    """Check every row; the plan holds all errors, or (when there are none) what ``apply`` will create.
+
+    With ``user`` (the upload page) the import stays inside that user's rights: every row is recorded at
+    the user's own counter, and a registered person the user may not see is never matched or disclosed.
+    """
     checker = _Checker(municipality)
     checked = [checker.check_row(raw, raw.get(LINE, i + 2)) for i, raw in enumerate(rows)]
     by_line = {r.line: r for r in checked}
     _resolve_references(checker, checked, by_line)
     persons = _assign_persons(checker, checked, by_line)
     _match_existing(checker, persons, municipality)
+    if user is not None:
+        _limit_to_user(checker, checked, persons, user)
     consultations = [
         PlannedConsultation(
             line=r.line,
@@ -856,6 +862,29 @@ def _match_existing(checker: _Checker, persons: list[PlannedPerson], municipalit
             )  # fmt: skip
 
 
+def _limit_to_user(checker, checked, persons, user) -> None:
+    from kasane.core import policy
+
+    own = user.agency.name if user.agency_id else "市町村（所管課）"
+    for row in checked:
+        if row.agency_id != user.agency_id:
+            checker.error(
+                row.line, "agency", f"画面からの取り込みでは、受付機関は自機関（{own}）だけを指定できます。"
+            )
+    visible = set(
+        policy.scope(user, Person)
+        .filter(pk__in=[p.existing_id for p in persons if p.existing_id])
+        .values_list("pk", flat=True)
+    )
+    for planned in persons:
+        if planned.existing_id is not None and planned.existing_id not in visible:
+            checker.error(
+                planned.lines[0], "family_name",
+                "同じ氏名・生年月日の方が他機関で把握されています。この取り込みでは登録できません（所管課に相談してください）。",
+            )  # fmt: skip
+            planned.existing_id, planned.existing_name = None, ""
+
+
 def _check_duplicates(
     checker: _Checker, consultations: list[PlannedConsultation], persons: list[PlannedPerson]
 ) -> None:
@@ -893,7 +922,7 @@ def _check_duplicates(
         if pk is not None:
             checker.error(
                 c.line, "",
-                f"同じ相談が既に登録されています（相談ID {pk}）。同じファイルを二度取り込んでいないか確認してください。",
+                "同じ相談が既に登録されています。同じファイルを二度取り込んでいないか確認してください。",
             )  # fmt: skip
 
 
@@ -955,7 +984,9 @@ def apply(
 
     result = ImportResult()
     with transaction.atomic():
-        fresh = validate(plan.rows, municipality)  # the directory or the persons may have changed since
+        fresh = validate(
+            plan.rows, municipality, user=user
+        )  # the directory or the persons may have changed since
         if fresh.errors:
             raise ImportRejected(fresh.errors)
         # Bulk inserts (with their history rows) keep 20,000 rows within a request's time.

@@ -75,7 +75,9 @@ def consents_of_person(*, user: User, person) -> QuerySet[Consent]:
 
 
 def consent_get(*, user: User, pk) -> Consent:
-    return policy.get_or_404(user, Consent, pk=pk)
+    consent = policy.get_or_404(user, Consent, pk=pk)
+    audit.record(user=user, action=Action.VIEW, obj=consent, person_id=consent.person_id)
+    return consent
 
 
 def referral_get(*, user: User, pk) -> Referral:
@@ -128,4 +130,8 @@ def overdue_referrals(*, user: User) -> list[OverdueRow]:
     base = policy.referrals_for_oversight(user, Referral.objects.filter(status=Referral.Status.SENT))
     visible_ids = set(visible.values_list("pk", flat=True))
     rows = _with_due(list(base.select_related("person", "from_agency", "to_agency")), user.municipality)
-    return [OverdueRow(r, r.pk in visible_ids) for r in rows if r.is_overdue]
+    result = [OverdueRow(r, r.pk in visible_ids) for r in rows if r.is_overdue]
+    shown = [row.referral for row in result if row.visible]
+    if shown:
+        audit.record_many(user=user, action=Action.LIST, objects=shown, model=Referral, detail="応答期限超過")
+    return result

@@ -102,6 +102,8 @@ def consultation_update(*, user, consultation: Consultation, version, problems=(
         raise ConflictError(
             f"他の職員がこの相談の記録を先に更新しました{detail}。最新の内容を確認してから、もう一度変更してください。"
         ) from None
+    if fields.get("received_on") and fields["received_on"] > timezone.localdate():
+        raise DomainError("受付日が未来の日付になっています。", field="received_on")
     for key in CONSULTATION_FIELDS:
         if key in fields:
             setattr(locked, key, fields[key])
@@ -159,8 +161,11 @@ def consent_record(
 @transaction.atomic
 def consent_withdraw(*, user, consent: Consent, withdrawn_on: date, note: str = "") -> Consent:
     policy.require(user, policy.CHANGE, consent)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on:
         raise DomainError("この同意は既に撤回されています。")
+    if withdrawn_on > timezone.localdate():
+        raise DomainError("撤回日が未来の日付になっています。", field="withdrawn_on")
     if withdrawn_on < consent.obtained_on:
         raise DomainError("撤回日が同意日より前になっています。", field="withdrawn_on")
     consent.withdrawn_on, consent.withdrawn_by, consent.withdrawal_note = withdrawn_on, user, note

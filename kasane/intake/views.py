@@ -331,7 +331,7 @@ def referral_print(request, pk):
     checked = set(referral.consultation.problem_rows.values_list("problem", flat=True))
     problems = [(label, value in checked, value == referral.consultation.main_problem)
                 for value, label in Problem.choices]  # fmt: skip
-    household_rows, size = [], 0
+    household_rows, size, printed = [], 0, []
     household = people_selectors.current_household(person)
     # Household members print only for a holder the consent lets see the household, and only members it sees.
     if household is not None and policy.can_see_household_details(request.user, person):
@@ -339,9 +339,12 @@ def referral_print(request, pk):
         for m in household.memberships.filter(left_on__isnull=True).select_related("person"):
             size += 1
             if m.person_id in visible:
+                printed.append(m.person)
                 household_rows.append({"name": m.person.display_name, "age": m.person.age,
                                        "relationship": m.get_relationship_display(), "note": ""})  # fmt: skip
     audit.record(user=request.user, action=audit.Action.PRINT, obj=referral, person_id=person.pk)
+    audit.record_many(user=request.user, action=audit.Action.PRINT, objects=printed, model=Person,
+                      detail=f"つなぐシート {referral.pk} の世帯欄")  # fmt: skip
     context = {"referral": referral, "person": person, "problems": problems, "household_rows": household_rows,
                "household_size": size, "printed_on": timezone.localdate()}  # fmt: skip
     return pdf_response(render_pdf("intake/referral_print.html", context), f"つなぐシート_{referral.pk}.pdf")

@@ -31,6 +31,7 @@ class ImportForm(forms.Form):
 def import_view(request):
     # Admins and municipal officers: everyone with staff.manage also has directory.manage.
     policy.require_capability(request.user, "directory.manage")
+    policy.require_capability(request.user, "casework")  # the rows become this user's counter's records
     context = {"columns": imports.COLUMNS, "max_mb": MAX_MB, "max_rows": f"{imports.MAX_ROWS:,}"}
     if request.method != "POST":
         context["form"] = ImportForm()
@@ -51,7 +52,7 @@ def import_view(request):
         form.add_error("file", exc.message)
         return render(request, "intake/import.html", context)
     municipality = request.user.municipality
-    plan = imports.validate(rows, municipality)
+    plan = imports.validate(rows, municipality, user=request.user)
     errors = plan.errors
     if not errors and form.cleaned_data["dry_run"]:
         context["checked"] = {

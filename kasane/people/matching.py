@@ -180,7 +180,7 @@ def _prefixed(persons, column: str, family: str, given: str):
 
 def _near_dates(day: date) -> set[date]:
     """Dates one typing slip away: one digit changed, two neighbouring digits swapped, month and day swapped."""
-    digits = day.strftime("%Y%m%d")
+    digits = f"{day.year:04d}{day.month:02d}{day.day:02d}"  # strftime does not pad years before 1000
     spellings = {digits[:4] + digits[6:] + digits[4:6]}
     for i in range(8):
         spellings.update(digits[:i] + d + digits[i + 1 :] for d in "0123456789")

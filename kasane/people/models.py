@@ -106,14 +106,7 @@ class Household(models.Model):
         verbose_name = verbose_name_plural = "世帯"
 
     def __str__(self) -> str:
-        if self.name:
-            return self.name
-        head = (
-            self.memberships.filter(relationship="head", left_on__isnull=True)
-            .select_related("person")
-            .first()
-        )
-        return f"{head.person.family_name}さん世帯" if head and head.person.family_name else f"世帯 {self.pk}"
+        return self.name or f"世帯 {self.pk}"
 
 
 class Relationship(models.TextChoices):

@@ -104,9 +104,12 @@ def household_view(*, user: User, pk) -> tuple[Household, list[MemberView], list
             view.agencies = list(dict.fromkeys(view.agencies))
             view.hidden_involvement = bool(all_involved.get(person.pk, set()) - seen_agencies)
         members.append(view)
+    former = [m for m in former if m.person_id in visible_ids]
     audit.record(user=user, action=Action.VIEW, obj=household, detail="世帯全体の表示")
-    audit.record_many(user=user, action=Action.VIEW, objects=[m.person for m in members if m.person],
-                      model=Person, detail=f"世帯 {household.pk}")  # fmt: skip
+    shown = [m.person for m in members if m.person] + [m.person for m in former]
+    audit.record_many(
+        user=user, action=Action.VIEW, objects=shown, model=Person, detail=f"世帯 {household.pk}"
+    )
     return household, members, former
 
 

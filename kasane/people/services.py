@@ -86,6 +86,8 @@ def person_update(*, user, person: Person, version, **fields) -> Person:
 @transaction.atomic
 def household_create(*, user, name: str = "", address: str = "", head: Person | None = None) -> Household:
     policy.require_create(user, "people.Household")
+    if not name and head is not None and head.family_name:
+        name = f"{head.family_name}さん世帯"
     household = Household.objects.create(municipality_id=user.municipality_id, name=name, address=address)
     audit.record(user=user, action=audit.Action.CREATE, obj=household)
     if head is not None:

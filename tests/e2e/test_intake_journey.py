@@ -127,7 +127,14 @@ def test_a_known_person_is_found_at_intake_referred_with_consent_and_seen_by_the
     expect(page.get_by_text(NARRATIVE)).to_have_count(0)
     shot(page, "consultation-as-b")
 
-    # 6. B sees the household: both agencies involved with 髙橋 花子, and the ecomap.
+    # 6. The consent does not share the household with B: B cannot open it. A sees the whole household,
+    #    with both agencies involved with 髙橋 花子, and the ecomap.
+    page.goto(url(f"/people/households/{household.pk}/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("ページが見つかりません")
+    page.console_errors.clear()  # the browser logs the expected 404 itself
+    logout(page, url)
+    submit_login(page, url, users["counselor"].username)
+    expect(page).to_have_url(url("/"))
     page.goto(url(f"/people/households/{household.pk}/"))
     member = page.get_by_test_id("member").filter(has_text="髙橋 花子")
     expect(member).to_have_count(1)

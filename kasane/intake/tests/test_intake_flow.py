@@ -52,18 +52,66 @@ def test_roles_without_casework_never_see_persons(client, setting, users, actor)
     assert client.get("/people/").status_code == 403
 
 
-def test_consent_covering_b_shows_the_person_but_not_the_narrative_unless_shared(client, setting):
+def test_consent_covering_b_shows_the_person_and_only_the_information_it_shares(client, setting):
     consent = services.consent_record(user=setting["a"], person=setting["person"], obtained_on=date(2026, 4, 14),
                                       method="written", agencies=[setting["agency_b"]])  # fmt: skip
     login(client, setting["b"])
     assert client.get(f"/people/{setting['person'].pk}/").status_code == 200
-    page = client.get(f"/intake/{setting['record'].pk}/").content.decode()
-    assert "介護の負担が大きく" not in page and "本人同意の範囲に含まれていません" in page
-    api = client.get(f"/api/v1/consultations/{setting['record'].pk}/").json()
-    assert api["narrative"] is None
+    assert client.get(f"/intake/{setting['record'].pk}/").status_code == 404  # basic information only
     consent.share_consultation = True
     consent.save()
     assert "介護の負担が大きく" in client.get(f"/intake/{setting['record'].pk}/").content.decode()
+    assert client.get(f"/api/v1/consultations/{setting['record'].pk}/").json()["narrative"]
+
+
+def test_a_referral_shows_the_receiver_the_consultation_but_not_the_narrative(client, setting):
+    services.consent_record(user=setting["a"], person=setting["person"], obtained_on=date(2026, 4, 14),
+                            method="written", agencies=[setting["agency_b"]])  # fmt: skip
+    services.referral_create(user=setting["a"], consultation=setting["record"], to_agency=setting["agency_b"],
+                             reason="家計", legal_basis="consent")  # fmt: skip
+    login(client, setting["b"])
+    page = client.get(f"/intake/{setting['record'].pk}/").content.decode()
+    assert "介護の負担が大きく" not in page and "本人同意の範囲に含まれていません" in page
+    assert client.get(f"/api/v1/consultations/{setting['record'].pk}/").json()["narrative"] is None
+
+
+def test_a_cancelled_referral_leaves_the_receiver_with_nothing(client, setting):
+    referral = services.referral_create(user=setting["a"], consultation=setting["record"],
+                                        to_agency=setting["agency_b"], reason="x", legal_basis="life")  # fmt: skip
+    services.referral_cancel(user=setting["a"], referral=referral, version=referral.version)
+    login(client, setting["b"])
+    for url in [f"/intake/referrals/{referral.pk}/", f"/intake/referrals/{referral.pk}/print.pdf",
+                f"/api/v1/referrals/{referral.pk}/", f"/people/{setting['person'].pk}/"]:  # fmt: skip
+        assert client.get(url).status_code == 404, url
+    assert "長野" not in client.get("/intake/referrals/inbox/").content.decode()
+
+
+def test_the_household_needs_the_household_scope_of_the_consent(client, setting):
+    from kasane.people import services as people_services
+
+    household = people_services.household_create(user=setting["a"], head=setting["person"])
+    consent = services.consent_record(user=setting["a"], person=setting["person"], obtained_on=date(2026, 4, 14),
+                                      method="written", agencies=[setting["agency_b"]])  # fmt: skip
+    login(client, setting["b"])
+    assert client.get(f"/people/households/{household.pk}/").status_code == 404
+    consent.share_household = True
+    consent.save()
+    assert client.get(f"/people/households/{household.pk}/").status_code == 200
+
+
+def test_only_the_registering_or_consulting_counter_edits_the_person(client, setting):
+    services.consent_record(user=setting["a"], person=setting["person"], obtained_on=date(2026, 4, 14),
+                            method="written", agencies=[setting["agency_b"]])  # fmt: skip
+    login(client, setting["b"])
+    response = client.put(f"/api/v1/persons/{setting['person'].pk}/", {"version": 1, "family_name": "改変"},
+                          content_type="application/json")  # fmt: skip
+    assert response.status_code == 403
+    login(client, setting["a"])
+    response = client.put(f"/api/v1/persons/{setting['person'].pk}/", {"version": 1, "address": "長野市2-2"},
+                          content_type="application/json")  # fmt: skip
+    assert response.status_code == 200
+    person = Person.objects.get()
+    assert person.address == "長野市2-2" and person.family_name == "長野"  # unsent fields are kept
 
 
 def test_a_withdrawn_consent_stops_the_sharing(client, setting):
@@ -261,3 +309,19 @@ def test_the_receiver_cannot_change_the_senders_household_or_refer_its_consultat
     with pytest.raises(DomainError, match="相談を受け付けた機関から"):
         services.referral_create(user=setting["b"], consultation=setting["record"], to_agency=setting["agency_b"],
                                  reason="x", legal_basis="life")  # fmt: skip
+
+
+def test_the_list_exports_in_cp932_and_xlsx_with_formulas_neutralised_and_audited(client, setting):
+    import io
+
+    from openpyxl import load_workbook
+
+    Person.objects.filter(pk=setting["person"].pk).update(family_name="=HYPERLINK(1)")
+    login(client, setting["a"])
+    response = client.get("/intake/export.csv", {"encoding": "cp932"})
+    text = response.content.decode("cp932")
+    assert "'=HYPERLINK(1)" in text and "介護" in text
+    sheet = load_workbook(io.BytesIO(client.get("/intake/export.xlsx").content)).active
+    assert sheet["B2"].value.startswith("'=")
+    exports = AccessLogEntry.objects.filter(action="export", object_type="intake.consultation")
+    assert exports.count() == 2 and exports.first().person_id == setting["person"].pk
