@@ -103,9 +103,8 @@ def person_lookup(request):
     return render(request, "intake/_candidates.html", {"candidates": candidates})
 
 
-@login_required
-def consultation_list(request):
-    _casework(request)
+def _list_filters(request):
+    """The filter form of the consultation list and the filters it gives (the list and its exports agree)."""
     staff = policy.scope(request.user, User).filter(is_active=True)
     form = ConsultationFilterForm(request.GET or None, patterns=_patterns(request.user), staff=staff)
     filters = selectors.ConsultationFilters()
@@ -116,6 +115,13 @@ def consultation_list(request):
             pattern_id=d["pattern"].pk if d["pattern"] else None, status=d["status"],
             staff_id=d["staff"].pk if d["staff"] else None,
         )  # fmt: skip
+    return form, filters
+
+
+@login_required
+def consultation_list(request):
+    _casework(request)
+    form, filters = _list_filters(request)
     page = selectors.consultation_page(user=request.user, filters=filters, page=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -130,13 +136,7 @@ EXPORT_HEADER = ["受付日", "本人", "フリガナ", "生年月日", "相談�
 @login_required
 def consultation_export(request, fmt):
     _casework(request)
-    staff = policy.scope(request.user, User)
-    form = ConsultationFilterForm(request.GET or None, patterns=_patterns(request.user), staff=staff)
-    filters = selectors.ConsultationFilters()
-    if form.is_bound and form.is_valid():
-        d = form.cleaned_data
-        filters = selectors.ConsultationFilters(fiscal_year=d["fiscal_year"], date_from=d["date_from"],
-                                                date_to=d["date_to"], problem=d["problem"], status=d["status"])  # fmt: skip
+    _form, filters = _list_filters(request)
     rows = list(
         selectors.my_consultations(user=request.user, filters=filters).prefetch_related(
             "problem_rows", "patterns"
