@@ -12,6 +12,11 @@ from .validators import MAX_DB_ID, parse_id
 MIN_DATE, MAX_DATE = date(1868, 1, 1), date(2199, 12, 31)
 
 
+def add_domain_error(form, exc) -> None:
+    """Show a service's DomainError on its field when the form has it, else above the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Refuses ids that no database could hold before querying (an oversized id would be a 500)."""
 

@@ -22,6 +22,7 @@ from .forms import (
     StaffCreateForm,
     StaffEditForm,
     TenantSettingsForm,
+    add_domain_error,
 )
 from .home import home_sections
 from .models import User
@@ -138,10 +139,6 @@ def _agencies(user):
     return directory_selectors.agency_choices(user=user)
 
 
-def _apply_domain_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def staff_create(request):
     policy.require_capability(request.user, "staff.manage")
@@ -150,7 +147,7 @@ def staff_create(request):
         try:
             staff = services.staff_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"職員「{staff}」を登録しました。")
             return redirect("core:staff_detail", pk=staff.pk)
@@ -176,7 +173,7 @@ def staff_detail(request, pk):
         try:
             services.staff_update(actor=request.user, staff=staff, **form.cleaned_data)
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"職員「{staff}」の情報を更新しました。")
             return redirect("core:staff_detail", pk=staff.pk)
@@ -216,7 +213,7 @@ def tenant_settings(request):
                 actor=request.user, municipality=municipality, **form.cleaned_data
             )
         except DomainError as exc:
-            _apply_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "設定を保存しました。")
             return redirect("core:tenant_settings")

@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from kasane.core import policy
 from kasane.core.errors import DomainError
+from kasane.core.forms import add_domain_error
 from kasane.core.pdf import pdf_response, render_pdf
 from kasane.core.spreadsheets import XLSX_TYPE, download_response, xlsx_bytes
 
@@ -124,7 +125,7 @@ def agency_create(request):
         try:
             agency = services.agency_create(user=request.user, **data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"相談機関「{agency.name}」を登録しました。")
             return redirect("directory:agency_detail", pk=agency.pk)
@@ -143,7 +144,7 @@ def agency_edit(request, pk):
         try:
             services.agency_update(user=request.user, agency=agency, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "相談機関の情報を更新しました。")
             return redirect("directory:agency_detail", pk=agency.pk)
@@ -159,7 +160,7 @@ def theme_list(request):
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             theme = services.theme_create(user=request.user, **data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"テーマ「{theme.name}」を追加しました。")
             return redirect("directory:theme_list")
@@ -178,7 +179,7 @@ def theme_edit(request, pk):
         try:
             services.theme_update(user=request.user, theme=theme, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "テーマを更新しました。")
             return redirect("directory:theme_list")

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kasane.core import audit, policy
-from kasane.core.concurrency import lock_for_update
+from kasane.core.concurrency import conflict_with_changes, lock_for_update
 from kasane.core.errors import ConflictError, DomainError
 
 from .models import Consent, Consultation, ConsultationProblem, LegalBasis, Pattern, Problem, Referral
@@ -15,24 +15,6 @@ CONSULTATION_FIELDS = (
     "received_on", "route", "consulter", "consulter_relationship", "consulter_name", "consulter_phone",
     "main_problem", "other_problem", "urgency", "narrative", "response",
 )  # fmt: skip
-
-
-def _changed_fields(consultation: Consultation, version) -> list[str]:
-    """The fields others changed since the version this user opened (from the history)."""
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        return []
-    rows = list(consultation.history.order_by("-history_id"))
-    opened = next((h for h in rows if h.version == version), None)
-    if opened is None or not rows:
-        return []
-    current = rows[0]
-    return [
-        str(Consultation._meta.get_field(f).verbose_name)
-        for f in CONSULTATION_FIELDS + ("status",)
-        if getattr(opened, f) != getattr(current, f)
-    ]
 
 
 def _check_problems(problems, main_problem) -> list[str]:
@@ -97,10 +79,8 @@ def consultation_update(*, user, consultation: Consultation, version, problems=(
     try:
         locked = lock_for_update(Consultation, consultation.pk, version)
     except ConflictError:
-        changed = _changed_fields(consultation, version)
-        detail = f"（変更された項目：{'、'.join(changed)}）" if changed else ""
-        raise ConflictError(
-            f"他の職員がこの相談の記録を先に更新しました{detail}。最新の内容を確認してから、もう一度変更してください。"
+        raise conflict_with_changes(
+            consultation, version, (*CONSULTATION_FIELDS, "status"), "相談の記録"
         ) from None
     if fields.get("received_on") and fields["received_on"] > timezone.localdate():
         raise DomainError("受付日が未来の日付になっています。", field="received_on")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from kasane.core import audit, policy
 from kasane.core.errors import DomainError
+from kasane.core.forms import add_domain_error
 from kasane.core.models import User
 from kasane.core.pdf import pdf_response, render_pdf
 from kasane.core.spreadsheets import XLSX_TYPE, csv_bytes, download_response, xlsx_bytes
@@ -34,10 +35,6 @@ from .models import Consultation, Pattern, Problem, Referral
 
 def _casework(request):
     policy.require_capability(request.user, "casework")
-
-
-def _add_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _patterns(user):
@@ -72,7 +69,7 @@ def consultation_create(request):
                 consent=form.consent_fields(),
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "相談を記録しました。")
             return redirect("intake:consultation_detail", pk=record.pk)
@@ -198,7 +195,7 @@ def consultation_edit(request, pk):
         try:
             services.consultation_update(user=request.user, consultation=consultation, **form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "相談の記録を更新しました。")
             return redirect("intake:consultation_detail", pk=consultation.pk)
@@ -213,7 +210,7 @@ def pattern_list(request):
         try:
             services.pattern_create(user=request.user, name=form.cleaned_data["name"])
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "パターンを追加しました。")
             return redirect("intake:pattern_list")
@@ -229,7 +226,7 @@ def consent_create(request, person_pk):
         try:
             services.consent_record(user=request.user, person=person, **form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "本人同意を記録しました。")
             return redirect("people:person_detail", pk=person.pk)
@@ -244,7 +241,7 @@ def consent_withdraw(request, pk):
         try:
             services.consent_withdraw(user=request.user, consent=consent, **form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "本人同意の撤回を記録しました。")
             return redirect("people:person_detail", pk=consent.person_id)
@@ -268,7 +265,7 @@ def referral_create(request, pk):
                 user=request.user, consultation=consultation, **form.cleaned_data
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"{referral.to_agency}へつなぎました。")
             return redirect("intake:referral_detail", pk=referral.pk)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kasane.core import audit, policy
-from kasane.core.concurrency import lock_for_update
+from kasane.core.concurrency import conflict_with_changes, lock_for_update
 from kasane.core.errors import ConflictError, DomainError
 
 from .models import Household, Membership, Person
@@ -17,8 +17,6 @@ PERSON_FIELDS = (
     "family_name", "given_name", "family_kana", "given_kana", "birth_date", "description", "sex", "postal_code",
     "address", "phone_home", "phone_mobile", "email", "contact_precautions", "notes",
 )  # fmt: skip
-
-FIELD_LABELS = {name: Person._meta.get_field(name).verbose_name for name in PERSON_FIELDS}
 
 
 def _clean_person(person: Person) -> None:
@@ -51,29 +49,13 @@ def person_create(*, user, **fields) -> Person:
     return person
 
 
-def changes_since(person: Person, version: int) -> list[str]:
-    """What others changed since the version this user opened, for the conflict message."""
-    newer = person.history.filter(history_date__isnull=False).order_by("-history_id")
-    opened = next((h for h in newer if h.version == version), None)
-    if opened is None:
-        return []
-    current = newer.first()
-    return [
-        label for field, label in FIELD_LABELS.items() if getattr(opened, field) != getattr(current, field)
-    ]
-
-
 @transaction.atomic
 def person_update(*, user, person: Person, version, **fields) -> Person:
     policy.require(user, policy.CHANGE, person)
     try:
         locked = lock_for_update(Person, person.pk, version)
     except ConflictError:
-        changed = changes_since(person, int(version)) if str(version).isdigit() else []
-        detail = f"（変更された項目：{'、'.join(changed)}）" if changed else ""
-        raise ConflictError(
-            f"他の職員がこの本人情報を先に更新しました{detail}。最新の内容を確認してから、もう一度変更してください。"
-        ) from None
+        raise conflict_with_changes(person, version, PERSON_FIELDS, "本人情報") from None
     for key in PERSON_FIELDS:
         if key in fields:
             setattr(locked, key, fields[key])

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from kasane.core import policy
 from kasane.core.errors import DomainError
+from kasane.core.forms import add_domain_error
 from kasane.intake import selectors as intake_selectors
 
 from . import selectors, services
@@ -15,10 +16,6 @@ from .ecomap import EcoAgency, EcoLink, EcoMember, render_ecomap
 from .forms import HouseholdCreateForm, LeaveForm, MembershipForm, PersonForm, PersonSearchForm
 from .models import Membership
 from .services import PERSON_FIELDS
-
-
-def _add_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -59,7 +56,7 @@ def person_edit(request, pk):
         try:
             services.person_update(user=request.user, person=person, **form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "本人情報を更新しました。")
             return redirect("people:person_detail", pk=person.pk)
@@ -108,7 +105,7 @@ def household_create(request, person_pk):
         try:
             household = services.household_create(user=request.user, head=person, **form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             return redirect("people:household_detail", pk=household.pk)
     return render(request, "people/household_form.html", {"form": form, "person": person})
