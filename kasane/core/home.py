@@ -56,12 +56,30 @@ def home_sections(user) -> list[HomeSection]:
         ),
     }
     sections = [by_role[role] for role in Role if role in user.roles]
+    if Role.COUNSELOR in user.roles:
+        _fill_counselor_section(user, by_role[Role.COUNSELOR])
     if policy.allows(user, "casework"):
         sections.insert(0, _referral_section(user))
     linked = {url for section in sections for _label, url in section.links}
     if policy.allows(user, "directory.view") and directory[1] not in linked:
         sections.append(HomeSection("相談機関一覧表", "", [directory]))
     return sections
+
+
+def _fill_counselor_section(user, section: HomeSection) -> None:
+    """Counts only (no personal data): the counter's open consultations and unanswered incoming referrals."""
+    from kasane.intake.models import Consultation, Referral
+
+    open_count = (
+        policy.scope(user, Consultation).filter(policy.holder_q("agency", user), status="open").count()
+    )
+    waiting = policy.scope(user, Referral).filter(policy.holder_q("to_agency", user), status="sent").count()
+    if open_count or waiting:
+        section.empty_text = ""
+        section.rows = [
+            (f"対応中の相談 {open_count}件", reverse("intake:consultation_list") + "?status=open"),
+            (f"応答待ちのつなぐシート（受信） {waiting}件", reverse("intake:referral_inbox")),
+        ]
 
 
 def _referral_section(user) -> HomeSection:

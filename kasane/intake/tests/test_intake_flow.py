@@ -325,3 +325,12 @@ def test_the_list_exports_in_cp932_and_xlsx_with_formulas_neutralised_and_audite
     assert sheet["B2"].value.startswith("'=")
     exports = AccessLogEntry.objects.filter(action="export", object_type="intake.consultation")
     assert exports.count() == 2 and exports.first().person_id == setting["person"].pk
+
+
+def test_the_counselors_home_counts_open_consultations_and_waiting_referrals(client, setting):
+    services.referral_create(user=setting["a"], consultation=setting["record"], to_agency=setting["agency_b"],
+                             reason="x", legal_basis="life")  # fmt: skip
+    login(client, setting["a"])
+    assert "対応中の相談 1件" in client.get("/").content.decode()
+    login(client, setting["b"])
+    assert "応答待ちのつなぐシート（受信） 1件" in client.get("/").content.decode()
