@@ -29,10 +29,22 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class WarekiDateInput(forms.TextInput):
+    """Shows a stored date as 令和6年4月1日 (what staff type and read), not 2024-04-01."""
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            try:
+                return wareki.format_wareki(value)
+            except ValueError:
+                return value.isoformat()
+        return super().format_value(value)
+
+
 class JapaneseDateField(forms.DateField):
     """Accepts 2024-04-01, 2024/4/1, 令和6年4月1日, R6.4.1 … and explains a wrong date in Japanese."""
 
-    widget = forms.TextInput
+    widget = WarekiDateInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "例：2024-04-01、令和6年4月1日、R6.4.1")

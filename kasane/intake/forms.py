@@ -63,16 +63,19 @@ class IntakeForm(forms.Form):
     share_consultation = forms.BooleanField(label="相談内容も共有してよい", required=False)
     share_household = forms.BooleanField(label="世帯の状況も共有してよい", required=False)
 
-    def __init__(self, *args, patterns, agencies, **kwargs):
+    def __init__(self, *args, patterns, agencies, follow=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.follow = follow  # a follow-up belongs to the first consultation's person: no person fields
         self.fields["patterns"].queryset = patterns
         self.fields["consent_agencies"].queryset = agencies
         self.fields["received_on"].initial = format_wareki(timezone.localdate())
 
     def clean(self):
         data = super().clean()
-        if not data.get("person_id") and not any(
-            data.get(k) for k in ("family_name", "given_name", "family_kana", "description")
+        if (
+            not self.follow
+            and not data.get("person_id")
+            and not any(data.get(k) for k in ("family_name", "given_name", "family_kana", "description"))
         ):
             self.add_error(
                 "family_name", "本人の氏名・フリガナ・特徴のいずれかを入力するか、候補から選んでください。"

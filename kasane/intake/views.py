@@ -47,12 +47,13 @@ def consultation_create(request):
     agencies = directory_selectors.agency_choices(user=request.user)
     if request.user.agency_id:
         agencies = agencies.exclude(pk=request.user.agency_id)  # the recording counter is always covered
-    form = IntakeForm(request.POST or None, patterns=_patterns(request.user), agencies=agencies)
     follow = None
     if request.GET.get("follow"):
         follow, _narrative = selectors.consultation_get(
             user=request.user, pk=parse_id(request.GET["follow"]) or 0
         )
+    form = IntakeForm(request.POST or None, patterns=_patterns(request.user), agencies=agencies,
+                      follow=follow is not None)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         person = None
         if form.cleaned_data["person_id"]:
@@ -331,7 +332,8 @@ def referral_print(request, pk):
     household_rows, size, printed = [], 0, []
     household = people_selectors.current_household(person)
     # Household members print only for a holder the consent lets see the household, and only members it sees.
-    if household is not None and policy.can_see_household_details(request.user, person):
+    shared = referral.consent is not None and referral.consent.covers(referral.to_agency_id, "household")
+    if household is not None and shared and policy.can_see_household_details(request.user, person):
         visible = set(policy.scope(request.user, Person).values_list("pk", flat=True))
         for m in household.memberships.filter(left_on__isnull=True).select_related("person"):
             size += 1

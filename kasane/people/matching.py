@@ -108,6 +108,9 @@ def find_candidates(
     candidates = [
         Candidate(person=visible.get(pk), score=score, reasons=reasons, holders=holders.get(pk, []))
         for score, pk, reasons in scored
+        # A person the user may not see is disclosed (as 「他機関で把握あり」) only on a name or reading
+        # match: a birth date alone would let anyone probe who is known where.
+        if pk in visible or any("一致" in r or "類似" in r for r in reasons if not r.startswith("生年月日"))
     ]
     _log(user, [c.person for c in candidates if c.person], sum(1 for c in candidates if not c.person))
     return candidates

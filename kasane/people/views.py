@@ -7,14 +7,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from kasane.core import policy
-from kasane.core.errors import DomainError
+from kasane.core.errors import ConflictError, DomainError
 from kasane.core.forms import add_domain_error
 from kasane.intake import selectors as intake_selectors
 
 from . import selectors, services
 from .ecomap import EcoAgency, EcoLink, EcoMember, render_ecomap
 from .forms import HouseholdCreateForm, LeaveForm, MembershipForm, PersonForm, PersonSearchForm
-from .models import Membership
+from .models import Membership, Person
 from .services import PERSON_FIELDS
 
 
@@ -55,6 +55,13 @@ def person_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(user=request.user, person=person, **form.cleaned_data)
+        except ConflictError as exc:
+            # Show the latest record (and its version) with the message, so the user can redo the change.
+            latest = Person.objects.get(pk=person.pk)
+            form = PersonForm(
+                initial={k: getattr(latest, k) for k in PERSON_FIELDS} | {"version": latest.version}
+            )
+            messages.error(request, exc.message)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

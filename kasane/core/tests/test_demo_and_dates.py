@@ -81,3 +81,12 @@ def test_setup_municipality_registers_a_tenant_and_its_admin(db):
         call_command(
             "setup_municipality", name="x", prefecture="x", code="202038", admin="y", password="x" * 12
         )
+
+
+def test_a_stored_date_is_shown_in_wareki_in_date_inputs():
+    from django import forms
+
+    class F(forms.Form):
+        d = JapaneseDateField()
+
+    assert 'value="令和6年4月1日"' in str(F(initial={"d": date(2024, 4, 1)})["d"])

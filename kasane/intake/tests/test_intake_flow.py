@@ -241,6 +241,7 @@ def test_two_staff_editing_a_person_do_not_overwrite_and_see_what_changed(client
     assert "他の職員がこの本人情報を先に更新しました" in stale and "住所" in stale
     person.refresh_from_db()
     assert person.address == "長野市1-1" and person.phone_home == ""
+    assert f'name="version" value="{person.version}"' in stale  # the form now holds the latest record
 
 
 def test_two_staff_editing_a_consultation_see_a_conflict_naming_the_changed_fields(client, setting):
@@ -282,7 +283,7 @@ def test_the_receivers_print_leaves_out_household_members_the_consent_does_not_s
     son = people_services.person_create(user=a, family_name="秘密", given_name="太郎")
     people_services.membership_add(user=a, household=household, person=son, relationship="child")
     services.consent_record(user=a, person=setting["person"], obtained_on=date(2026, 4, 14), method="written",
-                            agencies=[setting["agency_b"]])  # fmt: skip
+                            agencies=[setting["agency_b"]], share_household=True)  # fmt: skip
     referral = services.referral_create(user=a, consultation=setting["record"], to_agency=setting["agency_b"],
                                         reason="家計", legal_basis="consent")  # fmt: skip
     login(client, setting["b"])
@@ -334,3 +335,52 @@ def test_the_counselors_home_counts_open_consultations_and_waiting_referrals(cli
     assert "対応中の相談 1件" in client.get("/").content.decode()
     login(client, setting["b"])
     assert "応答待ちのつなぐシート（受信） 1件" in client.get("/").content.decode()
+
+
+def test_a_follow_up_is_recorded_from_the_consultation_page(client, setting):
+    login(client, setting["a"])
+    data = {"received_on": "R8.4.20", "route": "visit", "consulter": "self", "problems": ["care"],
+            "main_problem": "care", "urgency": "normal", "response": "continuing", "consent": "no", "sex": "unknown"}  # fmt: skip
+    response = client.post(f"/intake/new/?follow={setting['record'].pk}", data)
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    follow_up = Consultation.objects.exclude(pk=setting["record"].pk).get()
+    assert follow_up.first_consultation == setting["record"] and follow_up.person == setting["person"]
+
+
+def test_the_printed_sheet_lists_the_household_only_when_the_consent_shares_it_with_the_receiver(
+    client, setting
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from kasane.people import services as people_services
+
+    a = setting["a"]
+    household = people_services.household_create(user=a, head=setting["person"])
+    people_services.member_join(user=a, household=household, person=None, new_person={"family_name": "同居",
+                                "given_name": "次郎"}, relationship="child")  # fmt: skip
+    consent = services.consent_record(user=a, person=setting["person"], obtained_on=date(2026, 4, 14),
+                                      method="written", agencies=[setting["agency_b"]])  # fmt: skip
+    referral = services.referral_create(user=a, consultation=setting["record"], to_agency=setting["agency_b"],
+                                        reason="家計", legal_basis="consent")  # fmt: skip
+    login(client, a)
+
+    def text():
+        pdf = client.get(f"/intake/referrals/{referral.pk}/print.pdf").content
+        return "".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
+
+    assert "同居" not in text()  # the sender sees the household, but the consent does not share it with B
+    consent.share_household = True
+    consent.save()
+    assert "同居" in text()
+
+
+def test_a_birth_date_alone_never_discloses_a_person_known_elsewhere(client, setting):
+    login(client, setting["b"])
+    page = client.get("/intake/lookup/", {"birth_date": "1954-02-11"}).content.decode()
+    assert "他機関で把握あり" not in page
+    page = client.get(
+        "/intake/lookup/", {"family_kana": "ながの", "given_kana": "はなこ", "birth_date": "1954-02-11"}
+    )
+    assert "他機関で把握あり" in page.content.decode()
