@@ -66,29 +66,6 @@ def record_many(*, user, action: str, objects: Iterable[Model], model: type[Mode
     AccessLogEntry.objects.bulk_create(rows)
 
 
-def record_system(
-    *,
-    municipality_id: int,
-    action: str,
-    obj: Model,
-    actor: str,
-    person_id: int | None = None,
-    detail: str = "",
-) -> AccessLogEntry:
-    """An entry for a write made outside a user's session (a management command such as an import)."""
-    return AccessLogEntry.objects.create(
-        municipality_id=municipality_id,
-        user=None,
-        username=actor,
-        action=action,
-        object_type=_object_type(obj),
-        object_id=str(obj.pk),
-        person_id=person_id,
-        via="system",
-        detail=detail[:300],
-    )
-
-
 def build(
     *,
     municipality_id: int,

@@ -280,12 +280,6 @@ def person_visible(user, ref: str = "pk", registered_by: str = "registered_by_ag
     return holder_q(registered_by, user) | Exists(consultation) | Exists(referral) | Exists(consent)
 
 
-def visible_person_ids(user):
-    """A subquery of the ids of persons the user may see (for joins from other object types)."""
-    person = model("people.Person").objects.filter(municipality_id=user.municipality_id)
-    return person.filter(person_visible(user)).values("pk")
-
-
 def involved_holders(person_ids) -> dict[int, set]:
     """Which holders record consultations about these persons: only the fact, for 「他機関が関与」 (no content)."""
     result: dict[int, set] = {}

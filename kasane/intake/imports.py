@@ -961,8 +961,9 @@ def apply(
 ) -> ImportResult:
     """Write the plan in one transaction (validated again inside it), auditing every created record.
 
-    Without ``user`` (a management command) each record is audited with ``record_system(actor=...)``;
-    with ``user`` (the upload page) with ``record(user=...)``. Raises ImportRejected when there are errors.
+    Every created record gets an access-log entry (``audit.build`` + one bulk ``audit.append``): in the
+    user's name from the upload page, in the command's ``actor`` name otherwise. Raises ImportRejected
+    when there are errors.
     """
     if plan.municipality.pk != municipality.pk:
         raise ValueError("the plan was validated for another municipality")

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from kasane.core import audit, policy
 from kasane.core.models import User
@@ -111,7 +111,3 @@ def household_view(*, user: User, pk) -> tuple[Household, list[MemberView], list
         user=user, action=Action.VIEW, objects=shown, model=Person, detail=f"世帯 {household.pk}"
     )
     return household, members, former
-
-
-def household_list_for(*, user: User, person: Person) -> QuerySet[Household]:
-    return policy.scope(user, Household).filter(memberships__person=person).distinct()
