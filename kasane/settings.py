@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "kasane.directory",
     "kasane.people",
     "kasane.intake",
+    "kasane.cases",
+    "kasane.meetings",
     "kasane.api",
 ]
 

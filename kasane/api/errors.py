@@ -6,7 +6,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from kasane.core.errors import ConflictError, DomainError
+from kasane.core.errors import ConflictError, DomainError, TransitionRefused
 
 MESSAGES = {
     status.HTTP_401_UNAUTHORIZED: "認証が必要です。",
@@ -38,6 +38,10 @@ STANDARD_ERRORS = (400, 401, 403, 404)
 def exception_handler(exc, context):
     if isinstance(exc, ConflictError):
         return Response({"detail": exc.message, "code": "conflict"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, TransitionRefused):
+        return Response(
+            {"detail": exc.message, "code": "transition_refused"}, status=status.HTTP_409_CONFLICT
+        )
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": "invalid"}
         if exc.field:

@@ -18,3 +18,7 @@ class ConflictError(DomainError):
             message
             or "他の職員がこの記録を先に更新しました。最新の内容を開き直してから、もう一度変更してください。"
         )
+
+
+class TransitionRefused(DomainError):
+    """A lifecycle step the state machine refuses (the API answers 409 with this Japanese reason)."""

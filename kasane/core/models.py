@@ -31,6 +31,31 @@ class Municipality(models.Model):
         default=3,
         help_text="この日数を過ぎても応答のないつなぐシートを、送り手・受け手・市町村のホームに表示します。",
     )
+    # 多機関協働 (DOMAIN §4–§5): what a suspension needs, when a silent case surfaces, and the legal basis and
+    # consent rule of each meeting kind (Gifu runs its 重層的支援会議 under art. 106-6 and still asks consent).
+    suspension_min_attempts = models.PositiveSmallIntegerField(
+        "中断に必要な連絡の試みの回数",
+        default=3,
+        help_text="④支援中断の決定には、この回数以上の連絡の試み（訪問・電話・関係者経由など）の記録が必要です。",
+    )
+    suspension_min_days = models.PositiveSmallIntegerField(
+        "中断に必要な連絡の試みの期間（日）",
+        default=30,
+        help_text="最初と最後の連絡の試みが、この日数以上離れている必要があります。",
+    )
+    no_contact_alert_days = models.PositiveSmallIntegerField(
+        "接触のない事例を表示するまでの日数",
+        default=30,
+        help_text="この日数、支援経過・連絡の試みの記録がない事例をホームに表示します。",
+    )
+    plan_meeting_legal_basis = models.CharField(
+        "重層的支援会議の根拠", max_length=200, default="重層的支援体制整備事業実施要綱"
+    )
+    plan_meeting_needs_consent = models.BooleanField("重層的支援会議に本人同意を必要とする", default=True)
+    confidential_meeting_legal_basis = models.CharField(
+        "支援会議の根拠", max_length=200, default="社会福祉法第106条の6"
+    )
+    confidential_meeting_needs_consent = models.BooleanField("支援会議に本人同意を必要とする", default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 

@@ -451,3 +451,146 @@ _register(
         actions={VIEW: lambda user, obj: True, CHANGE: _role(Role.ADMIN)},
     )
 )
+
+
+# --- 多機関協働: cases and the two meetings ---------------------------------------------------------------
+#
+# A case is seen by the holder that opened it, and by the lead agency and team holders only while the person's
+# active consent covers them (without consent the case goes to a 支援会議, where sharing happens in the
+# meeting's compartment, not through the case). A meeting is seen by its members; a 支援会議's material
+# (its agenda items) only by members who accepted the duty of secrecy for that meeting. A 重層的支援会議 item
+# about a case is part of that case's record; a 支援会議 item reaches the case only when released after
+# consent (recorded).
+
+
+def _case_q(user) -> Q:
+    """ "The user's holder may see this case", correlated to each case row."""
+    team = model("cases.TeamMember").objects.filter(
+        holder_q("agency", user), left_on__isnull=True, case_id=OuterRef("pk")
+    )
+    consent = _consent_covering(user, "basic").filter(person_id=OuterRef("person_id"))
+    return holder_q("opened_by_agency", user) | (
+        (holder_q("lead_agency", user) | Exists(team)) & Exists(consent)
+    )
+
+
+def _cases(user, qs):
+    return qs.filter(_case_q(user)) if _casework(user) else qs.none()
+
+
+def _case_member(user, case) -> bool:
+    """Works on the case: the opening holder, or the lead / a team holder covered by the person's consent."""
+    return model("cases.CollaborationCase").objects.filter(_case_q(user), pk=case.pk).exists()
+
+
+def is_municipal_office(user) -> bool:
+    """The municipality's own officers (所管課): they make the 支援決定 and convene 支援会議."""
+    return user.agency_id is None and user.has_role(Role.MUNICIPAL)
+
+
+_CASE_ROLES = (Role.COLLABORATION, Role.MUNICIPAL)
+
+_register(
+    Policy(
+        label="cases.CollaborationCase",
+        visible=_cases,
+        actions={
+            VIEW: _casework_and(lambda u, o: True),
+            # The team records assessments, plans, support and contact attempts.
+            CHANGE: _casework_and(_case_member),
+            # Lifecycle steps, the team and the lead are the collaboration worker's (or the office's) to move.
+            "transition": lambda user, obj: user.has_role(*_CASE_ROLES) and _case_member(user, obj),
+            "decide": lambda user, obj: is_municipal_office(user) and _case_member(user, obj),
+            DELETE: lambda user, obj: user.has_role(*_CASE_ROLES) and _case_member(user, obj),
+            CREATE: lambda user, obj: user.has_role(*_CASE_ROLES),
+        },
+    )
+)
+
+
+def _meeting_member_q(user, ref: str = "pk") -> Q:
+    seat = model("meetings.Participant").objects.filter(user=user, meeting_id=OuterRef(ref))
+    return Exists(seat)
+
+
+def _pledged_q(user, ref: str = "pk") -> Q:
+    return Exists(model("meetings.SecrecyPledge").objects.filter(user=user, meeting_id=OuterRef(ref)))
+
+
+def _meetings(user, qs):
+    return qs.filter(_meeting_member_q(user)) if _casework(user) else qs.none()
+
+
+def is_meeting_member(user, meeting) -> bool:
+    return model("meetings.Participant").objects.filter(user=user, meeting=meeting).exists()
+
+
+def has_pledged(user, meeting) -> bool:
+    return model("meetings.SecrecyPledge").objects.filter(user=user, meeting=meeting).exists()
+
+
+def may_see_meeting_material(user, meeting) -> bool:
+    """A member sees the agenda; of a 支援会議 only after accepting the duty of secrecy for it."""
+    return is_meeting_member(user, meeting) and (meeting.kind == "plan" or has_pledged(user, meeting))
+
+
+def _agenda_items(user, qs):
+    if not _casework(user):
+        return qs.none()
+    member = _meeting_member_q(user, "meeting_id") & (
+        Q(meeting__kind="plan") | _pledged_q(user, "meeting_id")
+    )
+    visible_cases = model("cases.CollaborationCase").objects.filter(
+        _case_q(user), municipality_id=user.municipality_id
+    )
+    # A 重層的支援会議 item about a case belongs to the case's record; a 支援会議 item only once released.
+    case_record = Q(case_id__in=visible_cases.values("pk")) & (
+        Q(meeting__kind="plan") | Q(release__isnull=False)
+    )
+    return qs.filter(member | case_record)
+
+
+_register(
+    Policy(
+        label="meetings.Meeting",
+        visible=_meetings,
+        actions={
+            VIEW: _casework_and(lambda u, o: True),
+            CHANGE: _casework_and(lambda user, obj: obj.convener_id == user.pk),
+            "pledge": _casework_and(
+                lambda user, obj: obj.kind == "confidential" and is_meeting_member(user, obj)
+            ),
+            "add_item": _casework_and(lambda user, obj: may_see_meeting_material(user, obj)),
+            # 重層的支援会議: the collaboration worker (for the municipality) or the office; 支援会議: the municipality.
+            CREATE: lambda user, obj: user.has_role(*_CASE_ROLES),
+        },
+    )
+)
+_register(
+    Policy(
+        label="meetings.AgendaItem",
+        tenant_field="meeting__municipality",
+        visible=_agenda_items,
+        actions={
+            VIEW: _casework_and(lambda u, o: True),
+            CHANGE: _casework_and(lambda user, obj: may_see_meeting_material(user, obj.meeting)),
+        },
+    )
+)
+_register(
+    Policy(
+        label="meetings.MeetingBody",
+        visible=_everyone,
+        actions={VIEW: lambda user, obj: True, CHANGE: _role(Role.ADMIN, Role.MUNICIPAL),
+                 CREATE: _role(Role.ADMIN, Role.MUNICIPAL)},
+    )
+)  # fmt: skip
+# Resource gaps are anonymised (「40代男性・ひきこもり」): every casework role and the community staff see them.
+_register(
+    Policy(
+        label="meetings.ResourceGap",
+        visible=lambda user, qs: qs if _casework(user) or user.has_role(Role.ADMIN) else qs.none(),
+        actions={VIEW: lambda user, obj: True, CREATE: lambda user, obj: _casework(user),
+                 CHANGE: lambda user, obj: _casework(user)},
+    )
+)  # fmt: skip
