@@ -8,6 +8,8 @@ urlpatterns = [
     path("directory/", include("kasane.directory.urls")),
     path("people/", include("kasane.people.urls")),
     path("intake/", include("kasane.intake.urls")),
+    path("cases/", include("kasane.cases.urls")),
+    path("meetings/", include("kasane.meetings.urls")),
     path("api/v1/", include("kasane.api.urls")),
     # The admin's autocomplete would list records without the access log; no admin form uses it.
     path("django-admin/autocomplete/", not_found, name="admin_autocomplete_disabled"),
