@@ -133,7 +133,32 @@ class TenantSettingsForm(forms.Form):
         label="つなぐシートの応答期限（開庁日数）", min_value=1, max_value=30,
         help_text="この日数を過ぎても応答のないつなぐシートを、送り手・受け手・市町村のホームに表示します。",
     )  # fmt: skip
+    suspension_min_attempts = forms.IntegerField(
+        label="中断に必要な連絡の試みの回数", min_value=1, max_value=50, required=False,
+        help_text="④支援中断の決定には、この回数以上の連絡の試み（訪問・電話・関係者経由など）の記録が必要です。",
+    )  # fmt: skip
+    suspension_min_days = forms.IntegerField(
+        label="中断に必要な連絡の試みの期間（日）", min_value=0, max_value=365, required=False,
+        help_text="最初と最後の連絡の試みが、この日数以上離れている必要があります。",
+    )  # fmt: skip
+    no_contact_alert_days = forms.IntegerField(
+        label="接触のない事例を表示するまでの日数", min_value=1, max_value=365, required=False,
+        help_text="この日数、支援経過・連絡の記録がない支援中の事例をホームに表示します。",
+    )  # fmt: skip
+    plan_meeting_legal_basis = forms.CharField(label="重層的支援会議の根拠", max_length=200, required=False)
+    plan_meeting_needs_consent = forms.BooleanField(
+        label="重層的支援会議で扱う事例に本人同意を必要とする", required=False
+    )
+    confidential_meeting_legal_basis = forms.CharField(label="支援会議の根拠", max_length=200, required=False)
+    confidential_meeting_needs_consent = forms.BooleanField(
+        label="支援会議で扱う事例に本人同意を必要とする", required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    CASE_FIELDS = (
+        "suspension_min_attempts", "suspension_min_days", "no_contact_alert_days", "plan_meeting_legal_basis",
+        "plan_meeting_needs_consent", "confidential_meeting_legal_basis", "confidential_meeting_needs_consent",
+    )  # fmt: skip
 
 
 class AccessLogFilterForm(forms.Form):

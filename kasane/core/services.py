@@ -104,6 +104,12 @@ def staff_reset_two_factor(*, actor: User, staff: User) -> None:
     audit.record(user=actor, action=Action.UPDATE, obj=staff, detail="2段階認証のリセット")
 
 
+CASE_SETTINGS = (
+    "suspension_min_attempts", "suspension_min_days", "no_contact_alert_days", "plan_meeting_legal_basis",
+    "plan_meeting_needs_consent", "confidential_meeting_legal_basis", "confidential_meeting_needs_consent",
+)  # fmt: skip
+
+
 @transaction.atomic
 def municipality_update_settings(
     *,
@@ -112,12 +118,19 @@ def municipality_update_settings(
     version,
     require_two_factor: bool,
     referral_overdue_working_days=None,
+    **case_settings,
 ) -> Municipality:
+    """Security, referral deadline, and the 多機関協働 settings (suspension rule, meeting bases and consent)."""
     policy.require(actor, policy.CHANGE, municipality)
     locked = lock_for_update(Municipality, municipality.pk, version)
     locked.require_two_factor = require_two_factor
     if referral_overdue_working_days is not None:
         locked.referral_overdue_working_days = referral_overdue_working_days
+    for key in CASE_SETTINGS:
+        if case_settings.get(key) not in (None, ""):
+            setattr(locked, key, case_settings[key])
+    if not locked.plan_meeting_legal_basis.strip() or not locked.confidential_meeting_legal_basis.strip():
+        raise DomainError("会議の根拠を入力してください。", field="plan_meeting_legal_basis")
     locked.save()
     audit.record(user=actor, action=Action.UPDATE, obj=locked, detail="設定の変更")
     return locked

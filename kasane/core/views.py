@@ -205,6 +205,7 @@ def tenant_settings(request):
         "require_two_factor": municipality.require_two_factor,
         "referral_overdue_working_days": municipality.referral_overdue_working_days,
         "version": municipality.version,
+        **{key: getattr(municipality, key) for key in TenantSettingsForm.CASE_FIELDS},
     }
     form = TenantSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
