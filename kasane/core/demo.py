@@ -67,6 +67,12 @@ def load_demo() -> tuple[Municipality, bool]:
             TOTPDevice.objects.create(
                 user=user, name="デモ用認証アプリ", key=DEMO_TOTP_KEY_HEX, confirmed=True
             )
+    # Gifu runs its 重層的支援会議 under art. 106-6 and still asks the person's consent (DOMAIN §5).
+    municipality.plan_meeting_legal_basis = "社会福祉法第106条の6（本人同意を得て開催）"
+    municipality.save(update_fields=["plan_meeting_legal_basis"])
+    from kasane.meetings.services import bodies_ensure
+
+    bodies_ensure(municipality.pk)
     load_nagano(DEMO_PASSWORD)
     return municipality, True
 
@@ -83,7 +89,10 @@ def demo_logins_text() -> str:
         where = agency_name or f"市・{section}"
         lines.append(f"  {username:<10} {last} {first}  {'・'.join(Role(r).label for r in roles)}（{where}）")
     lines.append("  長野市（長野さん一家）: nagano-houkatsu（地域包括）, nagano-maisabo（まいさぼ長野市）,")
-    lines.append("    nagano-shogai（障害者支援センター）, nagano-kodomo（こども総合支援センター）")
+    lines.append("    nagano-shogai（障害者支援センター）, nagano-kodomo（こども総合支援センター）,")
+    lines.append(
+        "    nagano-kyodo（多機関協働・まいさぼ長野市）, nagano-shichoson（市・福祉政策課：支援決定・支援会議）"
+    )
     lines.append("  admin は2段階認証が必要です。認証コード: .venv/bin/python manage.py demo_otp_code")
     lines.append(f"  （認証アプリに登録する場合のキー: {key}）")
     return "\n".join(lines)

@@ -28,6 +28,11 @@ STAFF = [
     ("nagano-kodomo", "宮沢", "陽子", "こども総合支援センター「あのえっと」"),
 ]
 
+COLLABORATION_STAFF = [
+    ("nagano-kyodo", "松井", "亮", "まいさぼ長野市", "", [Role.COLLABORATION, Role.COUNSELOR]),
+    ("nagano-shichoson", "中村", "理恵", None, "福祉政策課", [Role.MUNICIPAL]),
+]
+
 FAMILY = [
     # key, family, given, kana (family, given), birth date, sex, relationship
     ("ichiro", "長野", "一郎", ("ナガノ", "イチロウ"), date(1956, 6, 3), Sex.MALE, "head"),
@@ -57,6 +62,17 @@ def load_nagano(password: str) -> Municipality:
         user.save()
         StaffRole.objects.create(user=user, role=Role.COUNSELOR)
         staff[agency_name] = User.objects.get(pk=user.pk)
+    # 多機関協働: the collaboration worker (at まいさぼ, which receives the referral) and the city's office,
+    # which makes the 支援決定 and convenes 支援会議.
+    for username, last, first, agency_name, section, roles in COLLABORATION_STAFF:
+        user = User(username=username, last_name=last, first_name=first, municipality=municipality,
+                    agency=agencies.get(agency_name), section=section)  # fmt: skip
+        user.set_password(password)
+        user.save()
+        StaffRole.objects.bulk_create([StaffRole(user=user, role=r) for r in roles])
+    from kasane.meetings.services import bodies_ensure
+
+    bodies_ensure(municipality.pk)
 
     houkatsu = staff["地域包括支援センター"]
     persons = {}
