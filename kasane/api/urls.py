@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views
+from . import views, views_cases
 
 app_name = "api"
 
@@ -25,4 +25,18 @@ urlpatterns = [
     path("referrals/", views.ReferralListView.as_view(), name="referral_list"),
     path("referrals/<int:pk>/", views.ReferralDetailView.as_view(), name="referral_detail"),
     path("referrals/<int:pk>/respond/", views.ReferralRespondView.as_view(), name="referral_respond"),
+    # 多機関協働: cases, assessments, plans, decisions and the two meetings
+    path("cases/", views_cases.CaseListView.as_view(), name="case_list"),
+    path("cases/<int:pk>/", views_cases.CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<int:pk>/transitions/", views_cases.CaseTransitionView.as_view(), name="case_transition"),
+    path("cases/<int:pk>/assessments/", views_cases.CaseAssessmentsView.as_view(), name="case_assessments"),
+    path("assessments/<int:pk>/", views_cases.AssessmentDetailView.as_view(), name="assessment_detail"),
+    path("cases/<int:pk>/plans/", views_cases.CasePlansView.as_view(), name="case_plans"),
+    path("plans/<int:pk>/", views_cases.PlanDetailView.as_view(), name="plan_detail"),
+    path("cases/<int:pk>/decisions/", views_cases.CaseDecisionsView.as_view(), name="case_decisions"),
+    path("meetings/", views_cases.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/<int:pk>/", views_cases.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/items/", views_cases.MeetingItemsView.as_view(), name="meeting_items"),
+    path("meetings/<int:pk>/pledge/", views_cases.MeetingPledgeView.as_view(), name="meeting_pledge"),
+    path("meeting-items/<int:pk>/", views_cases.ItemDetailView.as_view(), name="item_detail"),
 ]
