@@ -42,8 +42,18 @@ def current_plan(case) -> SupportPlan | None:
 
 
 def plan_get(*, user, pk) -> SupportPlan:
-    plan = policy.get_or_404(user, SupportPlan.objects.filter(case__in=policy.scope(user, CollaborationCase))
-                             .select_related("case", "case__person", "author"), pk=pk)  # fmt: skip
+    from django.http import Http404
+
+    from kasane.core.validators import parse_id
+
+    # A plan has no policy of its own: it is visible with its case (get_or_404 would need one).
+    plan = (
+        SupportPlan.objects.filter(case__in=policy.scope(user, CollaborationCase), pk=parse_id(pk) or 0)
+        .select_related("case", "case__person", "author")
+        .first()
+    )
+    if plan is None:
+        raise Http404
     audit.record(user=user, action=Action.VIEW, obj=plan, person_id=plan.case.person_id, case_id=plan.case_id)
     return plan
 
