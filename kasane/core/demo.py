@@ -73,6 +73,9 @@ def load_demo() -> tuple[Municipality, bool]:
     from kasane.meetings.services import bodies_ensure
 
     bodies_ensure(municipality.pk)
+    from kasane.cases.demo import load_gifu_cases
+
+    load_gifu_cases(municipality)
     load_nagano(DEMO_PASSWORD)
     return municipality, True
 
