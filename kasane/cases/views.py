@@ -229,7 +229,8 @@ def case_detail(request, pk):
     if can_change:
         context["record_form"] = SupportRecordForm()
         context["contact_form"] = ContactAttemptForm()
-        context["monitoring_form"] = MonitoringDoneForm(initial={"done_on": timezone.localdate()})
+        if case.state in (State.CONFIRMED, State.MONITORING):  # monitoring is recorded while in support
+            context["monitoring_form"] = MonitoringDoneForm()
     if can_decide:
         mixed = current.has_other_supports and (current.has_outreach or current.has_participation)
         context["decision_form"] = DecisionForm(mixed=mixed)

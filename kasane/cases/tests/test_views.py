@@ -302,3 +302,33 @@ def test_a_case_with_a_plan_is_not_deleted(client, team):
     response = client.post(f"/cases/{case.pk}/delete/", follow=True)
     assert "プランやアセスメントのある事例は削除できません" in page(response)
     assert CollaborationCase.objects.filter(pk=case.pk).exists()
+
+
+def test_in_support_the_team_records_monitoring_and_contact_attempts(client, team):
+    worker = team["worker"]
+    case = open_case(worker, record_person(worker, consent=True))
+    plan = make_plan(worker, case, "other")
+    hold_meeting(worker, case, 1, outcome="approve_plan")
+    services.case_transition(user=worker, case=case, action="submit_plan", version=refresh(case).version)
+    services.case_transition(user=worker, case=case, action="start_support", version=refresh(case).version)
+    monitoring = plan.monitorings.get()
+    login(client, worker)
+    assert "実施を記録" in page(client.get(f"/cases/{case.pk}/"))
+    empty = client.post(f"/cases/{case.pk}/monitorings/{monitoring.pk}/done/", {}, follow=True)
+    assert "実施日" in page(empty) and refresh_monitoring(monitoring).done_on is None
+    client.post(
+        f"/cases/{case.pk}/monitorings/{monitoring.pk}/done/",
+        {"done_on": format_wareki(today()), "note": "外出が増えた"},
+    )
+    assert refresh_monitoring(monitoring).note == "外出が増えた"
+    client.post(
+        f"/cases/{case.pk}/contacts/",
+        {"attempted_on": format_wareki(today()), "method": "visit", "outcome": "absent", "note": "不在"},
+    )
+    assert case.contact_attempts.get().method == "visit"
+    assert client.post(f"/cases/{case.pk}/monitorings/99999999999999999999/done/").status_code == 404
+
+
+def refresh_monitoring(monitoring):
+    monitoring.refresh_from_db()
+    return monitoring
