@@ -102,6 +102,16 @@ def case_open(
     the 支援会議 route (DOMAIN §4 step 4)."""
     policy.require_create(user, "cases.CollaborationCase")
     _same_tenant(user, person, household, consultation, referral, meeting_body)
+    if not policy.scope(user, type(person)).filter(pk=person.pk).exists():
+        raise DomainError("この本人の記録を見る権限がありません。", field="person")
+    if household is not None and not policy.scope(user, type(household)).filter(pk=household.pk).exists():
+        raise DomainError("この世帯の記録を見る権限がありません。", field="household")
+    for record, label, name in (
+        (consultation, "相談", "consultation"),
+        (referral, "つなぐシート", "referral"),
+    ):
+        if record is not None and not policy.scope(user, type(record)).filter(pk=record.pk).exists():
+            raise DomainError(f"この{label}を見る権限がありません。", field=name)
     if consultation is not None and consultation.person_id != person.pk:
         raise DomainError("きっかけの相談は同じ本人の相談を選んでください。", field="consultation")
     if referral is not None and referral.person_id != person.pk:

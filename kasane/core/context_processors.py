@@ -5,7 +5,7 @@ from django.urls import reverse
 from . import policy, twofactor
 
 # Areas of the case flow that later releases add; shown so users see where the platform is going.
-COMING_AREAS = ["多機関協働", "支援会議", "アウトリーチ", "参加支援", "地域づくり", "評価・統計"]
+COMING_AREAS = ["アウトリーチ", "参加支援", "地域づくり", "評価・統計"]
 
 
 def navigation(request):
@@ -19,6 +19,8 @@ def navigation(request):
         items.append(("相談受付", reverse("intake:consultation_list")))
         items.append(("つなぐシート", reverse("intake:referral_inbox")))
         items.append(("本人・世帯", reverse("people:person_list")))
+        items.append(("多機関協働", reverse("cases:case_list")))
+        items.append(("会議", reverse("meetings:meeting_list")))
     if policy.allows(user, "directory.view"):
         items.append(("相談機関一覧表", reverse("directory:agency_list")))
     if policy.allows(user, "staff.manage"):

@@ -3,8 +3,9 @@
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 
-from . import policy
+from . import audit, policy
 from .roles import Role
 
 
@@ -60,6 +61,7 @@ def home_sections(user) -> list[HomeSection]:
         _fill_counselor_section(user, by_role[Role.COUNSELOR])
     if policy.allows(user, "casework"):
         sections.insert(0, _referral_section(user))
+        sections.insert(0, _today_section(user))
     linked = {url for section in sections for _label, url in section.links}
     if policy.allows(user, "directory.view") and directory[1] not in linked:
         sections.append(HomeSection("相談機関一覧表", "", [directory]))
@@ -101,5 +103,51 @@ def _referral_section(user) -> HomeSection:
             ("受け取ったつなぐシート", reverse("intake:referral_inbox")),
             ("相談を受け付ける", reverse("intake:consultation_create")),
         ],
+        rows,
+    )
+
+
+def _today_section(user) -> HomeSection:
+    """今日の確認: monitoring due, meetings this week, plans awaiting the 支援決定, cases without contact."""
+    from kasane.cases import selectors as cases
+    from kasane.cases.models import CollaborationCase
+    from kasane.meetings import selectors as meetings
+
+    from .wareki import format_wareki
+
+    rows, shown = [], []
+    for m in cases.monitoring_due(user=user):
+        case = m.plan.case
+        late = "（予定日を過ぎています）" if m.due_on < timezone.localdate() else ""
+        rows.append((f"モニタリング予定 {format_wareki(m.due_on)}{late}：{case.person.display_name}（{case.title}）",
+                     reverse("cases:case_detail", args=[case.pk])))  # fmt: skip
+        shown.append(case)
+    for meeting in meetings.meetings_this_week(user=user):
+        when = format_wareki(meeting.held_on) + (f" {meeting.starts_at:%H:%M}" if meeting.starts_at else "")
+        rows.append((f"今週の会議 {when}：{meeting.get_kind_display()}「{meeting.title}」",
+                     reverse("meetings:meeting_detail", args=[meeting.pk])))  # fmt: skip
+    for case in cases.awaiting_decision(user=user):
+        rows.append((f"支援決定待ちのプラン：{case.person.display_name}（{case.title}）",
+                     reverse("cases:case_detail", args=[case.pk])))  # fmt: skip
+        shown.append(case)
+    days = user.municipality.no_contact_alert_days
+    for case in cases.without_contact(user=user):
+        last = format_wareki(case.last_contact_on) if case.last_contact_on else "記録なし"
+        rows.append((f"{days}日以上接触のない事例（最後の接触 {last}）：{case.person.display_name}（{case.title}）",
+                     reverse("cases:case_detail", args=[case.pk])))  # fmt: skip
+        shown.append(case)
+    if shown:
+        audit.record_many(user=user, action=audit.Action.LIST, objects=list({c.pk: c for c in shown}.values()),
+                          model=CollaborationCase, detail="ホーム：今日の確認")  # fmt: skip
+    links = [
+        ("多機関協働の事例", reverse("cases:case_list")),
+        ("会議の予定", reverse("meetings:meeting_list")),
+    ]
+    return HomeSection(
+        "今日の確認",
+        ""
+        if rows
+        else "モニタリングの予定、今週の会議、支援決定待ちのプラン、接触の途絶えた事例があると、ここに表示されます。",
+        links,
         rows,
     )
