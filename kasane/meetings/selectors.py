@@ -6,12 +6,12 @@ of secrecy; nothing else in kasane lists them (no export outside the meeting, no
 
 from datetime import timedelta
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
 from kasane.core import audit, policy
 
-from .models import AgendaItem, ItemKind, Meeting, MeetingBody, ResourceGap
+from .models import AgendaItem, Attachment, ItemKind, Meeting, MeetingBody, ResourceGap
 
 Action = audit.Action
 
@@ -50,7 +50,9 @@ def items_of(*, user, meeting: Meeting) -> list[AgendaItem]:
     if not policy.may_see_meeting_material(user, meeting):
         return []
     qs = policy.scope(user, AgendaItem).filter(meeting=meeting).select_related("case", "case__person", "plan")
-    rows = list(_emergency_first(qs.prefetch_related("attachments")))
+    # The files themselves stay in the database until downloaded (up to 10 MB each).
+    attachments = Prefetch("attachments", queryset=Attachment.objects.defer("data"))
+    rows = list(_emergency_first(qs.prefetch_related(attachments)))
     for item in rows:
         audit.record(user=user, action=Action.VIEW, obj=item, person_id=item.case.person_id if item.case_id else None,
                      case_id=item.case_id, detail=f"{meeting.get_kind_display()}の議題")  # fmt: skip

@@ -384,7 +384,7 @@ def minutes_print(request, pk):
     context = {
         "meeting": meeting,
         "items": items,
-        "participants": meeting.participants.all(),
+        "participants": meeting.participants.select_related("user"),
         "pledges": meeting.pledges.select_related("user").order_by("accepted_at"),
         "printed_on": timezone.localdate(),
         "printed_by": user,

@@ -16,7 +16,7 @@ from kasane.cases.tests.conftest import open_case, record_person
 from kasane.core.models import AccessLogEntry
 from kasane.intake import services as intake_services
 from kasane.meetings import services
-from kasane.meetings.models import DEFAULT_PLEDGE, AgendaItem, Attachment, SecrecyPledge
+from kasane.meetings.models import DEFAULT_PLEDGE, AgendaItem, Attachment, Release, SecrecyPledge
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +215,98 @@ def test_no_route_exports_meeting_items():
 
     names = [p.name for p in urls.urlpatterns] + [str(p.pattern) for p in urls.urlpatterns]
     assert not [n for n in names if "csv" in n or "xlsx" in n or "export" in n]
+
+
+def test_a_confidential_item_is_released_into_the_case_only_with_consent(client, team):
+    office = team["office"]
+    meeting = _confidential(team)
+    login(client, office)
+    without = open_case(office, record_person(office, consent=False, given_name="次郎"))
+    item = services.item_add(user=office, meeting=meeting, kind="case", title="", case=without, timing=3)
+    url = reverse("meetings:item_release", kwargs={"pk": item.pk})
+    response = client.post(url, {"note": "本人が同意"}, follow=True)
+    assert "本人の同意が記録されていないため、事例に移せません" in response.content.decode()
+    assert not Release.objects.filter(item=item).exists()
+
+    consenting = open_case(office, record_person(office, consent=True))
+    item = services.item_add(user=office, meeting=meeting, kind="case", title="", case=consenting, timing=3)
+    url = reverse("meetings:item_release", kwargs={"pk": item.pk})
+    response = client.post(url, {"note": "本人が同意"}, follow=True)
+    assert "事例の記録に移しました" in response.content.decode()
+    release = Release.objects.get(item=item)
+    assert (release.released_by, release.note) == (office, "本人が同意")
+
+
+def test_a_stale_minutes_edit_is_refused_and_shows_the_latest_record(client, team):
+    meeting = _confidential(team)
+    item = services.item_add(user=team["office"], meeting=meeting, kind="concern", title="見守り")
+    services.item_record(user=team["office"], item=item, version=item.version, minutes="先に保存した内容")
+    login(client, team["office"])
+    url = reverse("meetings:item_record", kwargs={"pk": item.pk})
+    response = client.post(url, {"minutes": "古い版からの変更", "outcome": "", "version": item.version})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "他の職員がこの議題を先に更新しました（変更された項目：議事録）" in html
+    assert "先に保存した内容" in html
+    item.refresh_from_db()
+    assert item.minutes == "先に保存した内容"
+    response = client.post(url, {"minutes": "新しい内容", "outcome": "approach", "version": item.version})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.minutes, item.outcome) == ("新しい内容", "approach")
+
+
+def test_plan_outcomes_are_refused_in_a_confidential_meeting(client, team):
+    meeting = _confidential(team)
+    item = services.item_add(user=team["office"], meeting=meeting, kind="concern", title="見守り")
+    login(client, team["office"])
+    url = reverse("meetings:item_record", kwargs={"pk": item.pk})
+    response = client.post(url, {"minutes": "x", "outcome": "closure", "version": item.version})
+    assert response.status_code == 200
+    assert "の事例の議題でだけ記録できます" in response.content.decode()
+
+
+def test_bodies_are_seeded_on_first_view_and_edited_by_the_office(client, team):
+    office = team["office"]
+    login(client, office)
+    html = client.get(reverse("meetings:body_list")).content.decode()
+    assert "要保護児童対策地域協議会の個別ケース検討会" in html
+    body = office.municipality.meeting_bodies.get(name="個別支援会議")
+    response = client.post(reverse("meetings:body_edit", kwargs={"pk": body.pk}),
+                           {"name": "個別支援会議", "field": "障害", "legal_basis": "要綱"})  # fmt: skip
+    assert response.status_code == 302
+    body.refresh_from_db()
+    assert (body.consent_required, body.legal_basis) == (False, "要綱")
+    login(client, team["worker"])
+    assert client.get(reverse("meetings:body_edit", kwargs={"pk": body.pk})).status_code == 403
+
+
+def test_resource_gaps_are_recorded_filtered_and_moved_on(client, team):
+    login(client, team["worker"])
+    client.post(reverse("meetings:gap_create"), {"what": "夜間の居場所", "for_whom": "10代・不登校"})
+    client.post(reverse("meetings:gap_create"), {"what": "移動支援", "for_whom": "70代・独居"})
+    gap = team["worker"].municipality.resource_gaps.get(what="移動支援")
+    response = client.post(reverse("meetings:gap_status", kwargs={"pk": gap.pk}), {"status": "developing"})
+    assert response.status_code == 302
+    html = client.get(reverse("meetings:gap_list") + "?status=developing").content.decode()
+    assert "移動支援" in html and "夜間の居場所" not in html
+
+
+HUGE = "99999999999999999999"
+
+
+def test_odd_input_is_a_4xx_or_a_message_never_a_500(client, team):
+    meeting = _confidential(team)
+    login(client, team["office"])
+    for url in (f"/meetings/{HUGE}/", f"/meetings/items/{HUGE}/", f"/meetings/attachments/{HUGE}/",
+                f"/meetings/{HUGE}/minutes.pdf", f"/meetings/bodies/{HUGE}/edit/", "/meetings/gaps/?status=%00",
+                "/meetings/new/?kind=%00"):  # fmt: skip
+        assert client.get(url).status_code in (200, 400, 404), url
+    for url in (f"/meetings/participants/{HUGE}/remove/", f"/meetings/gaps/{HUGE}/status/"):
+        assert client.post(url).status_code == 404, url
+    base = f"/meetings/{meeting.pk}"
+    posts = [(f"{base}/items/", {"kind": "case", "case": HUGE, "timing": "9"}),
+             (f"{base}/participants/", {"staff": HUGE}), (f"{base}/participants/", {"name": "a\x00b"}),
+             (f"{base}/pledge/", {"accepted": "maybe"}), (f"{base}/gaps/", {"what": "x" * 500})]  # fmt: skip
+    for url, data in posts:
+        assert client.post(url, data).status_code == 302, (url, data)
