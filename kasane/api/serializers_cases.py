@@ -441,9 +441,10 @@ class ItemOut(serializers.ModelSerializer):
         from kasane.meetings.services import attachment_visible
 
         user = self.context["user"]
-        return AttachmentOut(
-            [a for a in obj.attachments.all() if attachment_visible(user, a)], many=True
-        ).data
+        # The files stay in the database (up to 10 MB each): only their metadata is read here.
+        prefetched = "attachments" in getattr(obj, "_prefetched_objects_cache", {})
+        rows = obj.attachments.all() if prefetched else obj.attachments.defer("data")
+        return AttachmentOut([a for a in rows if attachment_visible(user, a)], many=True).data
 
 
 class MeetingDetailOut(MeetingOut):
