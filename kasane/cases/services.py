@@ -131,11 +131,11 @@ def case_open(
         route=Route.PLAN_MEETING if consent else Route.CONFIDENTIAL_MEETING, consent=consent, **chosen,
     )  # fmt: skip
     TeamMember.objects.create(
-        case=case, agency_id=user.agency_id, staff=user, role="多機関協働（事例の調整）"
+        case=case, agency_id=user.agency_id, staff=user, role="多機関協働（事例の調整）", joined_on=opened_on
     )
     LeadAssignment.objects.create(case=case, agency_id=user.agency_id, started_on=opened_on, assigned_by=user)
     if consent and user.agency_id is not None and consent.covers(None, "basic"):
-        TeamMember.objects.create(case=case, agency=None, role=OFFICE_ROLE)
+        TeamMember.objects.create(case=case, agency=None, role=OFFICE_ROLE, joined_on=opened_on)
     Transition.objects.create(case=case, action="open", to_state=State.DRAFT, by=user,
                               note=case.get_route_display())  # fmt: skip
     _log(user, A.CREATE, case, case)

@@ -111,7 +111,7 @@ class Participant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.user.get_full_name() if self.user_id else self.name
+        return self.user.full_name if self.user_id else self.name
 
 
 DEFAULT_PLEDGE = (

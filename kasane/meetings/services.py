@@ -86,7 +86,7 @@ def meeting_create(
         consent_required=m.plan_meeting_needs_consent if plan else m.confidential_meeting_needs_consent,
         person_attends=person_attends, body=body, pledge_text="" if plan else DEFAULT_PLEDGE,
     )  # fmt: skip
-    Participant.objects.create(meeting=meeting, user=user, name=user.get_full_name(),
+    Participant.objects.create(meeting=meeting, user=user, name=user.full_name or user.get_username(),
                                organisation=user.agency.name if user.agency_id else "市町村（所管課）")  # fmt: skip
     _log(user, A.CREATE, meeting)
     return meeting
@@ -107,6 +107,9 @@ def meeting_update(*, user, meeting: Meeting, version, **fields) -> Meeting:
             setattr(locked, key, fields[key])
     if not locked.place.strip() and not locked.online:
         raise DomainError("場所を入力するか、オンライン開催を選んでください。", field="place")
+    if locked.held_on > _today() and locked.items.filter(outcome__in=list(TIMING_OUTCOMES)).exists():
+        # A decision (approval, closure, suspension) stands on a held meeting; the case may already have moved.
+        raise DomainError("決定事項を記録した会議の開催日を未来の日付にはできません。", field="held_on")
     locked.save()
     _log(user, A.UPDATE, locked)
     return locked
@@ -123,7 +126,7 @@ def participant_add(
             raise DomainError("この自治体の職員を選んでください。", field="staff")
         if meeting.participants.filter(user=staff).exists():
             raise DomainError("この職員はすでに構成員です。", field="staff")
-        name = staff.get_full_name() or staff.get_username()
+        name = staff.full_name or staff.get_username()
         organisation = staff.agency.name if staff.agency_id else "市町村（所管課）"
     elif not name.strip() or not organisation.strip():
         raise DomainError("外部の出席者は氏名と所属を入力してください。", field="name")
