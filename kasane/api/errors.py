@@ -59,10 +59,12 @@ def exception_handler(exc, context):
         response.data = {"detail": "入力内容に誤りがあります。", "code": "invalid", "errors": errors}
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else ""
-        # Our own messages are Japanese; DRF's built-in English ones are replaced by ours.
+        # Our own messages are Japanese; DRF's built-in ones (English, or its own Japanese translation such as
+        # 「見つかりませんでした。」) are replaced by ours, which say the same for missing and not permitted.
+        builtin = str(detail) == str(getattr(type(exc), "default_detail", ""))
         message = (
             str(detail)
-            if str(detail) and not str(detail).isascii()
+            if str(detail) and not str(detail).isascii() and not builtin
             else MESSAGES.get(response.status_code, str(detail))
         )
         code = getattr(detail, "code", None) or "error"

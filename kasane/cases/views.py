@@ -200,7 +200,9 @@ def case_detail(request, pk):
         "can_transition": can_transition,
         "can_change": can_change,
         "can_decide": can_decide,
-        "can_delete": policy.can(user, policy.DELETE, case),
+        # Only a case opened by mistake, with nothing recorded on it, offers deletion (services.case_delete).
+        "can_delete": policy.can(user, policy.DELETE, case)
+        and not (case.plans.exists() or case.assessments.exists() or case.agenda_items.exists()),
         "team": team,
         "lead_history": case.lead_history.select_related("agency", "assigned_by"),
         "assessments": case.assessments.select_related("author").order_by("-number"),

@@ -201,6 +201,8 @@ def test_the_team_outside_the_consent_does_not_see_the_case(api, nagano):
     for path in (f"/api/v1/cases/{case['id']}/", f"/api/v1/cases/{case['id']}/plans/"):
         response = outsider.get(path)
         assert (response.status_code, response.json()["code"]) == (404, "not_found"), path
+        # the same words for "missing" and "not yours" (DRF's own translation says only 見つかりませんでした)
+        assert response.json()["detail"] == "見つからないか、閲覧する権限がありません。"
     assert outsider.get("/api/v1/cases/").json()["count"] == 0
     assert outsider.post("/api/v1/cases/", {}, format="json").status_code == 403  # a counselor opens no case
 
