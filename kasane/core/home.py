@@ -26,9 +26,14 @@ def home_sections(user) -> list[HomeSection]:
             [directory],
         ),
         Role.COLLABORATION: HomeSection(
-            "担当する多機関協働の事例",
-            "多機関協働の事例を開始すると、アセスメント・支援プラン・会議の予定がここに表示されます。",
-            [directory],
+            "多機関協働",
+            "",
+            [
+                ("事例の一覧", reverse("cases:case_list")),
+                ("会議を招集する", reverse("meetings:meeting_create")),
+                ("社会資源の不足", reverse("meetings:gap_list")),
+                directory,
+            ],
         ),
         Role.OUTREACH: HomeSection(
             "アウトリーチ・参加支援",
@@ -36,8 +41,12 @@ def home_sections(user) -> list[HomeSection]:
         ),
         Role.MUNICIPAL: HomeSection(
             "支援決定・支援会議",
-            "支援決定を待っているプランと、招集する支援会議がここに表示されます。",
-            [directory],
+            "支援決定を待っているプランは「今日の確認」に表示されます。支援会議（法第106条の6）は市町村が招集します。",
+            [
+                ("支援会議を招集する", reverse("meetings:meeting_create") + "?kind=confidential"),
+                ("既存の会議体", reverse("meetings:body_list")),
+                directory,
+            ],
         ),
         Role.ADMIN: HomeSection(
             "自治体の管理",

@@ -308,17 +308,28 @@ def _consultations(user, qs):
         model("intake.Referral").objects.exclude(status="cancelled").filter(holder_q("to_agency", user))
     )
     return qs.filter(
-        holder_q("agency", user)
-        | Q(pk__in=referred.values("consultation_id"))
-        | Q(person_id__in=_consent_covering(user, "consultation").values("person_id"))
+        holder_q("agency", user) | Q(pk__in=referred.values("consultation_id")) | _shared_consultation_q(user)
     )
 
 
+def _shared_consultation_q(user) -> Q:
+    """Consultations whose content the person consented to share between the recording holder and the user's
+    holder: one active consent must cover both. A consent recorded at one counter never opens another
+    counter's records that the consent does not name (the recording counter is not a master key)."""
+    consents = _consent_covering(user, "consultation").filter(person_id=OuterRef("person_id"))
+    by_agency = consents.filter(
+        Q(obtained_by_agency_id=OuterRef("agency_id")) | Q(agencies=OuterRef("agency_id"))
+    )
+    by_office = consents.filter(covers_municipal_office=True)
+    return Exists(by_agency) | (Q(agency__isnull=True) & Exists(by_office))
+
+
 def can_see_narrative(user, consultation) -> bool:
-    """The narrative (相談内容) is the recording holder's, unless the person's consent shares it."""
+    """The narrative (相談内容) is the recording holder's, unless a consent shares it between both holders."""
     if consultation.agency_id == user.agency_id:
         return True
-    return _consent_covering(user, "consultation").filter(person_id=consultation.person_id).exists()
+    rows = model("intake.Consultation").objects.filter(pk=consultation.pk)
+    return rows.filter(_shared_consultation_q(user)).exists()
 
 
 def can_see_household_details(user, person) -> bool:

@@ -259,6 +259,12 @@ def item_record(
         and locked.case.state != "draft"
     ):
         raise DomainError("承認にもとづいて事例が進んでいるため、承認は取り消せません。", field="outcome")
+    ended = {Outcome.CLOSURE: "closed", Outcome.SUSPENSION: "suspended"}.get(locked.outcome)
+    if ended and outcome != locked.outcome and locked.case.state == ended:
+        raise DomainError(
+            "この決定にもとづいて事例が終結・中断しているため、決定は取り消せません（再開してから変更してください）。",
+            field="outcome",
+        )
     locked.minutes, locked.outcome, locked.decision_note = minutes, outcome, decision_note
     locked.save()
     _log(user, A.UPDATE, locked, case=locked.case)
@@ -274,7 +280,7 @@ def attachment_add(
         raise DomainError("空のファイルは添付できません。", field="file")
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise DomainError("添付できるファイルは10MBまでです。", field="file")
-    if tax_sourced and item.meeting.kind == Kind.CONFIDENTIAL:
+    if tax_sourced and (item.meeting.kind == Kind.CONFIDENTIAL or not item.meeting.consent_required):
         has_consent = item.case_id and item.case.person.consents.filter(withdrawn_on__isnull=True).exists()
         if not has_consent:
             raise DomainError(
@@ -290,7 +296,9 @@ def attachment_add(
 def attachment_visible(user, attachment: Attachment) -> bool:
     """Tax-sourced material on a 支援会議 item is shown only while the person's consent is on record."""
     item = attachment.item
-    if attachment.tax_sourced and item.meeting.kind == Kind.CONFIDENTIAL:
+    if attachment.tax_sourced and (
+        item.meeting.kind == Kind.CONFIDENTIAL or not item.meeting.consent_required
+    ):
         return bool(item.case_id and item.case.person.consents.filter(withdrawn_on__isnull=True).exists())
     return True
 
@@ -363,6 +371,7 @@ def body_save(*, user, body: MeetingBody | None = None, **fields) -> MeetingBody
         .exists()
     ):
         raise DomainError("同じ名称の会議体がすでにあります。", field="name")
+    created = body.pk is None
     body.save()
-    _log(user, A.UPDATE if body.pk else A.CREATE, body)
+    _log(user, A.CREATE if created else A.UPDATE, body)
     return body
