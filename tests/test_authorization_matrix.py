@@ -11,10 +11,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import ACTORS, login, make_agency
-from tests import matrix_api_cases, matrix_cases, matrix_meetings
 from kasane.core.models import ApiToken
 from kasane.intake import services as intake_services
 from kasane.people import services as people_services
+from tests import matrix_api_cases, matrix_cases, matrix_meetings
 
 STAFF = [a for a in ACTORS if a != "anonymous"]
 
