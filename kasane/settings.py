@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "kasane.intake",
     "kasane.cases",
     "kasane.meetings",
+    "kasane.outreach",
+    "kasane.participation",
+    "kasane.community",
+    "kasane.evaluation",
     "kasane.api",
 ]
 

@@ -10,6 +10,10 @@ urlpatterns = [
     path("intake/", include("kasane.intake.urls")),
     path("cases/", include("kasane.cases.urls")),
     path("meetings/", include("kasane.meetings.urls")),
+    path("outreach/", include("kasane.outreach.urls")),
+    path("participation/", include("kasane.participation.urls")),
+    path("community/", include("kasane.community.urls")),
+    path("evaluation/", include("kasane.evaluation.urls")),
     path("api/v1/", include("kasane.api.urls")),
     # The admin's autocomplete would list records without the access log; no admin form uses it.
     path("django-admin/autocomplete/", not_found, name="admin_autocomplete_disabled"),

@@ -14,7 +14,15 @@ from conftest import ACTORS, login, make_agency
 from kasane.core.models import ApiToken
 from kasane.intake import services as intake_services
 from kasane.people import services as people_services
-from tests import matrix_api_cases, matrix_cases, matrix_meetings
+from tests import (
+    matrix_api_cases,
+    matrix_cases,
+    matrix_community,
+    matrix_evaluation,
+    matrix_meetings,
+    matrix_outreach,
+    matrix_participation,
+)
 
 STAFF = [a for a in ACTORS if a != "anonymous"]
 
@@ -188,13 +196,18 @@ def objects(users, agency, municipality):
         "person_pk": record.person.pk, "consultation": record.pk, "consent": record.consents.get().pk,
         "household": household.pk, "membership": household.memberships.get().pk, "referral": referral.pk,
     }  # fmt: skip
-    for module in (matrix_cases, matrix_meetings, matrix_api_cases):
+    for module in AREA_MODULES:
         base.update(module.objects(users=users, agency=agency, municipality=municipality, base=base))
     return base
 
 
+AREA_MODULES = (
+    matrix_cases, matrix_meetings, matrix_api_cases, matrix_outreach, matrix_participation, matrix_community,
+    matrix_evaluation,
+)  # fmt: skip
+
 # Rows of later areas live beside this file, one module per area, each with ROWS and an `objects` builder.
-for _module in (matrix_cases, matrix_meetings, matrix_api_cases):
+for _module in AREA_MODULES:
     assert not set(_module.ROWS) & set(MATRIX), _module.__name__
     MATRIX.update(_module.ROWS)
 

@@ -1,0 +1,1 @@
+"""Models of outreach (see apps.py)."""
