@@ -57,6 +57,9 @@ def record_many(*, user, action: str, objects: Iterable[Model], model: type[Mode
             person_id=obj.pk
             if model._meta.label_lower == "people.person"
             else getattr(obj, "person_id", None),
+            case_id=obj.pk
+            if model._meta.label_lower == "cases.collaborationcase"
+            else getattr(obj, "case_id", None),
             ip=ctx.ip if ctx else None,
             via=ctx.via if ctx else "system",
             detail=detail[:300],

@@ -56,6 +56,12 @@ class Municipality(models.Model):
         "支援会議の根拠", max_length=200, default="社会福祉法第106条の6"
     )
     confidential_meeting_needs_consent = models.BooleanField("支援会議に本人同意を必要とする", default=False)
+    # 秘匿処理: counts below this are shown as 「*」 in anything an evaluator or the council receives.
+    stats_suppression_below = models.PositiveSmallIntegerField(
+        "秘匿する件数（この数未満）",
+        default=3,
+        help_text="評価者・審議会向けの集計で、1以上この数未満の件数を「*」と表示します（0は秘匿しない）。",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 

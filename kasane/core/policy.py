@@ -605,3 +605,16 @@ _register(
                  CHANGE: lambda user, obj: _casework(user)},
     )
 )  # fmt: skip
+
+
+# --- outreach (issue 5): engagements before consent ----------------------------------------------------------
+# (end of outreach)
+
+# --- participation (issue 5): community resources, matches ---------------------------------------------------
+# (end of participation)
+
+# --- community (issue 5): 地域づくり records ---------------------------------------------------------------------
+# (end of community)
+
+# --- evaluation (issue 6): progress sheets, outcome targets, statistics -----------------------------------------
+# (end of evaluation)
