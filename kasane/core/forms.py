@@ -153,10 +153,14 @@ class TenantSettingsForm(forms.Form):
     confidential_meeting_needs_consent = forms.BooleanField(
         label="支援会議で扱う事例に本人同意を必要とする", required=False
     )
+    stats_suppression_below = forms.IntegerField(
+        label="秘匿する件数（この数未満）", min_value=0, max_value=10, required=False,
+        help_text="評価者・審議会向けの集計で、1以上この数未満の件数を「*」と表示します（0は秘匿しない）。",
+    )  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     CASE_FIELDS = (
-        "suspension_min_attempts", "suspension_min_days", "no_contact_alert_days", "plan_meeting_legal_basis",
+        "stats_suppression_below", "suspension_min_attempts", "suspension_min_days", "no_contact_alert_days", "plan_meeting_legal_basis",
         "plan_meeting_needs_consent", "confidential_meeting_legal_basis", "confidential_meeting_needs_consent",
     )  # fmt: skip
 

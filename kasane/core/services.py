@@ -105,7 +105,7 @@ def staff_reset_two_factor(*, actor: User, staff: User) -> None:
 
 
 CASE_SETTINGS = (
-    "suspension_min_attempts", "suspension_min_days", "no_contact_alert_days", "plan_meeting_legal_basis",
+    "stats_suppression_below", "suspension_min_attempts", "suspension_min_days", "no_contact_alert_days", "plan_meeting_legal_basis",
     "plan_meeting_needs_consent", "confidential_meeting_legal_basis", "confidential_meeting_needs_consent",
 )  # fmt: skip
 
