@@ -56,6 +56,12 @@ ROWS: dict = {
         "api_meeting",
         _expect({"collaboration": 415, "municipal": 415, "counselor": 403}, 404),
     ),  # fmt: skip
+    # Only the convener (the municipal officer) changes the members; the others are members or outsiders.
+    "api:meeting_participants": (
+        "POST",
+        "api_meeting",
+        _expect({"municipal": 415, "collaboration": 403, "counselor": 403}, 404),
+    ),
     "api:meeting_pledge": (
         "POST",
         "api_meeting",

@@ -406,6 +406,14 @@ class ParticipantOut(serializers.ModelSerializer):
         fields = ["id", "user", "name", "organisation", "attended"]
 
 
+class ParticipantIn(serializers.Serializer):
+    """A staff member by id, or an outside attendee by name and organisation."""
+
+    staff = _id(required=False, allow_null=True, default=None, help_text="職員のID（この自治体の職員）")
+    name = _text(100, help_text="外部の出席者の氏名")
+    organisation = _text(100, help_text="外部の出席者の所属")
+
+
 class AttachmentOut(serializers.ModelSerializer):
     class Meta:
         model = Attachment

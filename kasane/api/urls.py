@@ -38,5 +38,10 @@ urlpatterns = [
     path("meetings/<int:pk>/", views_cases.MeetingDetailView.as_view(), name="meeting_detail"),
     path("meetings/<int:pk>/items/", views_cases.MeetingItemsView.as_view(), name="meeting_items"),
     path("meetings/<int:pk>/pledge/", views_cases.MeetingPledgeView.as_view(), name="meeting_pledge"),
+    path(
+        "meetings/<int:pk>/participants/",
+        views_cases.MeetingParticipantsView.as_view(),
+        name="meeting_participants",
+    ),
     path("meeting-items/<int:pk>/", views_cases.ItemDetailView.as_view(), name="item_detail"),
 ]

@@ -45,6 +45,8 @@ from .serializers_cases import (
     MeetingDetailOut,
     MeetingIn,
     MeetingOut,
+    ParticipantIn,
+    ParticipantOut,
     PlanIn,
     PlanOut,
     PlanUpdateIn,
@@ -398,3 +400,24 @@ class MeetingPledgeView(APIView):
             user=request.user, meeting=meeting, accepted=fields["accepted"]
         )
         return Response(PledgeOut(pledge).data)
+
+
+class MeetingParticipantsView(APIView):
+    @extend_schema(request=ParticipantIn, responses={201: ParticipantOut, **ERRORS},
+                   summary="構成員の追加（招集者のみ）")  # fmt: skip
+    def post(self, request, pk):
+        user = request.user
+        meeting = meeting_selectors.meeting_get(user=user, pk=pk)
+        policy.require(user, policy.CHANGE, meeting)
+        fields = _valid(ParticipantIn, request)
+        staff = None
+        if fields["staff"]:
+            # Staff names are not clients' personal data: any active colleague of the municipality can be a member.
+            staff = User.objects.filter(
+                municipality_id=user.municipality_id, is_active=True, pk=fields["staff"]
+            ).first()
+            if staff is None:
+                raise DomainError(NOT_FOUND.format(label="職員"), field="staff")
+        seat = meeting_services.participant_add(user=user, meeting=meeting, staff=staff, name=fields["name"],
+                                                organisation=fields["organisation"])  # fmt: skip
+        return Response(ParticipantOut(seat).data, status=status.HTTP_201_CREATED)

@@ -296,6 +296,25 @@ def test_a_confidential_meetings_items_are_hidden_before_the_pledge(api, confide
     ).exists()
 
 
+def test_the_convener_adds_members_through_the_api(api, staff, confidential):
+    office, worker, outsider = api("office"), api("worker"), api("outsider")
+    url = f"/api/v1/meetings/{confidential['meeting']}/participants/"
+    added = office.post(url, {"staff": staff["outsider"].pk}, format="json")
+    assert added.status_code == 201 and added.json()["user"] == staff["outsider"].pk
+    guest = office.post(url, {"name": "信州 太郎", "organisation": "〇〇地区 民生委員"}, format="json")
+    assert guest.status_code == 201 and guest.json()["organisation"] == "〇〇地区 民生委員"
+    again = office.post(url, {"staff": staff["outsider"].pk}, format="json")
+    assert again.status_code == 400 and "すでに構成員" in again.json()["detail"]
+    assert office.post(url, {"name": "名前だけ"}, format="json").status_code == 400
+    assert office.post(url, {"staff": 999999}, format="json").status_code == 400
+    # a member who is not the convener may not change the members; a non-member does not see the meeting
+    assert worker.post(url, {"name": "x", "organisation": "y"}, format="json").status_code == 403
+    members = [
+        p["name"] for p in outsider.get(f"/api/v1/meetings/{confidential['meeting']}/").json()["participants"]
+    ]
+    assert "信州 太郎" in members
+
+
 def test_a_confidential_meeting_cannot_approve_a_plan_and_a_plan_meeting_takes_no_pledge(api, nagano, agency):
     worker = api("worker")
     case = _open(worker, nagano).json()
