@@ -72,7 +72,11 @@ def items_for_case(*, user, case) -> list[AgendaItem]:
     """The meeting record of a case as its team sees it: 重層的支援会議 items, and released 支援会議 items."""
     qs = policy.scope(user, AgendaItem).filter(case=case).select_related("meeting", "plan", "release")
     qs = qs.filter(meeting__kind="plan") | qs.filter(release__isnull=False)
-    return list(qs.order_by("meeting__held_on", "pk"))
+    rows = list(qs.order_by("meeting__held_on", "pk"))
+    for item in rows:
+        audit.record(user=user, action=Action.VIEW, obj=item, person_id=case.person_id, case_id=case.pk,
+                     detail="事例の会議の記録")  # fmt: skip
+    return rows
 
 
 def bodies(*, user) -> QuerySet[MeetingBody]:
