@@ -1,0 +1,278 @@
+"""Yearly statistics over a scripted 年度 of records made through the services: every figure checked exactly,
+month bucketing at the 年度 boundaries, follow-ups in のべ only, counters, and 秘匿処理."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import make_agency, make_user
+from kasane.cases import services
+from kasane.cases.models import SupportPlan, Transition
+from kasane.cases.tests.conftest import hold_meeting, make_plan, open_case, refresh
+from kasane.core.roles import Role
+from kasane.evaluation import statistics as stats
+from kasane.evaluation.stat_keys import STAT_KEYS
+from kasane.intake import services as intake_services
+from kasane.intake.models import Referral
+from kasane.meetings import services as meeting_services
+
+pytestmark = pytest.mark.django_db
+JST = ZoneInfo("Asia/Tokyo")
+FY = 2024
+
+
+def months(**by_month) -> list[int]:
+    """months(apr=1, mar=2) → the 12 monthly counts, April first."""
+    names = ["apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar"]
+    return [by_month.get(n, 0) for n in names]
+
+
+def consult(
+    user, on, *, person=None, problems=(), route="visit", consulter="self", first=None, consent=False
+):
+    fields = {"received_on": on, "route": route, "consulter": consulter, "response": "advice",
+              "problems": list(problems), "main_problem": problems[0] if problems else ""}  # fmt: skip
+    if first is not None:
+        return intake_services.consultation_create(
+            user=user, person=first.person, first_consultation=first, **fields
+        )
+    return intake_services.intake_record(
+        user=user,
+        person=person,
+        new_person=None if person else {"family_name": "長野", "given_name": f"{on:%m%d}"},
+        consultation=fields,
+        consent={"obtained_on": on, "method": "written", "share_consultation": True, "share_household": True}
+        if consent
+        else None,
+    )
+
+
+def at(y, m, d, hh=12, mm=0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=JST)
+
+
+def refer(user, consultation, to_agency, sent_at, *, answer=None, answered_at=None, answered_by=None):
+    referral = intake_services.referral_create(user=user, consultation=consultation, to_agency=to_agency,
+                                               reason="住まいの相談", legal_basis="life")  # fmt: skip
+    Referral.objects.filter(pk=referral.pk).update(sent_at=sent_at)
+    if answer == "cancel":
+        intake_services.referral_cancel(user=user, referral=referral, version=referral.version)
+    elif answer:
+        referral.refresh_from_db()
+        intake_services.referral_respond(user=answered_by, referral=referral, answer=answer, version=referral.version,
+                                         return_reason="対象外" if answer == "return" else "")  # fmt: skip
+        Referral.objects.filter(pk=referral.pk).update(responded_at=answered_at)
+    return referral
+
+
+def step(user, case, action, **kw):
+    return services.case_transition(user=user, case=case, action=action, version=refresh(case).version, **kw)
+
+
+@pytest.fixture
+def year(municipality, agency):
+    """A scripted 年度 2024 (and its neighbours) at a 包括 and the municipal office."""
+    other = make_agency(municipality, "障害者生活支援センター")
+    worker = make_user(municipality, "kyodo", [Role.COLLABORATION, Role.COUNSELOR], agency=agency)
+    office = make_user(municipality, "shichoson", [Role.MUNICIPAL])
+    receiver = make_user(municipality, "shogai", [Role.COUNSELOR], agency=other)
+
+    # Consultations: 3/31 is the old 年度, 4/1 the new one; a follow-up counts in のべ only.
+    c_old = consult(worker, date(2024, 3, 31), problems=["health"])
+    c_apr = consult(worker, date(2024, 4, 1), problems=["housing", "income"], consent=True)
+    consult(worker, date(2024, 4, 15), first=c_old, route="phone", problems=["debt"])
+    c_mar = consult(worker, date(2025, 3, 31), problems=["care"], route="phone", consulter="family")
+    consult(worker, date(2025, 4, 1), problems=["care"])
+    consult(office, date(2024, 7, 10), problems=["housing"], consulter="minsei")
+
+    # Referrals: sending time in Japan decides the month (23:30 on 3/31 is the old 年度).
+    refer(worker, c_old, other, at(2024, 3, 31, 23, 30), answer="takeover", answered_at=at(2024, 4, 2),
+          answered_by=receiver)  # fmt: skip
+    refer(worker, c_apr, other, at(2024, 4, 1, 0, 30), answer="joint", answered_at=at(2024, 5, 12),
+          answered_by=receiver)  # fmt: skip
+    refer(
+        worker,
+        c_apr,
+        other,
+        at(2024, 6, 3),
+        answer="return",
+        answered_at=at(2024, 7, 1),
+        answered_by=receiver,
+    )
+    refer(worker, c_mar, other, at(2025, 3, 28))  # unanswered: overdue today
+    refer(worker, c_mar, other, at(2024, 4, 5), answer="cancel")  # withdrawn: counts nowhere
+
+    # Case A: opened in April, plan ①, contact attempts, re-plan ② with 参加支援 → 支援決定, closure ③ in March.
+    case_a = open_case(worker, c_apr.person, opened_on=date(2024, 4, 10))
+    make_plan(worker, case_a)
+    SupportPlan.objects.filter(case=case_a, number=1).update(made_on=date(2024, 4, 20))
+    hold_meeting(worker, case_a, 1, outcome="approve_plan", held_on=date(2024, 5, 15))
+    step(worker, case_a, "submit_plan")
+    step(worker, case_a, "start_support")
+    for on in (date(2024, 6, 1), date(2024, 6, 15)):
+        services.contact_attempt_record(
+            user=worker, case=case_a, attempted_on=on, method="visit", outcome="absent"
+        )
+    v2 = make_plan(worker, case_a, "participation")
+    SupportPlan.objects.filter(pk=v2.pk).update(made_on=date(2024, 9, 1))
+    hold_meeting(worker, case_a, 2, outcome="approve_plan", held_on=date(2024, 9, 20))
+    step(worker, case_a, "submit_plan")
+    services.decision_record(user=office, case=refresh(case_a), plan=v2, decided_on=date(2024, 10, 1))
+    step(worker, case_a, "start_support")
+    hold_meeting(worker, case_a, 3, outcome="closure", held_on=date(2025, 3, 10))
+    step(worker, case_a, "close", closing_evaluation="自立", follow_up="見守り")
+    Transition.objects.filter(case=case_a, action="close").update(at=at(2025, 3, 31, 23, 0))
+
+    # Case C: opened, planned and approved in the old 年度; suspended in June after three attempts and ④.
+    case_c = open_case(
+        worker, consult(worker, date(2024, 3, 30), consent=True).person, opened_on=date(2024, 3, 31)
+    )
+    make_plan(worker, case_c)
+    SupportPlan.objects.filter(case=case_c).update(made_on=date(2024, 3, 31))
+    hold_meeting(worker, case_c, 1, outcome="approve_plan", held_on=date(2024, 3, 31))
+    step(worker, case_c, "submit_plan")
+    step(worker, case_c, "start_support")
+    for on in (date(2024, 5, 1), date(2024, 5, 20), date(2024, 6, 10)):
+        services.contact_attempt_record(
+            user=worker, case=case_c, attempted_on=on, method="phone", outcome="absent"
+        )
+    hold_meeting(worker, case_c, 4, outcome="suspension", held_on=date(2024, 6, 20))
+    step(worker, case_c, "suspend", suspension_reason="連絡がとれない")
+    Transition.objects.filter(case=case_c, action="suspend").update(at=at(2024, 6, 21))
+
+    # A 支援会議 in August with two concerns; one planned for 2024-08-20 (see the test with `today`).
+    meeting = meeting_services.meeting_create(user=office, kind="confidential", title="支援会議",
+                                              held_on=date(2024, 8, 1), place="会議室")  # fmt: skip
+    meeting_services.pledge_accept(user=office, meeting=meeting, accepted=True)
+    for title in ("見守りの気になる世帯", "ごみの多い家"):
+        meeting_services.item_add(user=office, meeting=meeting, kind="concern", title=title)
+    meeting_services.meeting_create(
+        user=office, kind="confidential", title="次回", held_on=date(2024, 8, 20), online=True
+    )
+    return {"municipality": municipality, "agency": agency, "worker": worker, "office": office}
+
+
+EXPECTED = {
+    "consultations_real": months(apr=1, jul=1, mar=1),
+    "consultations_all": months(apr=2, jul=1, mar=1),
+    "consultations_by_agency": months(apr=2, jul=1, mar=1),
+    "consultations_by_problem": months(apr=2, jul=1, mar=1),
+    "consultations_by_problem.housing": months(apr=1, jul=1),
+    "consultations_by_problem.income": months(apr=1),
+    "consultations_by_problem.care": months(mar=1),
+    "consultations_by_problem.debt": months(),  # the follow-up's problem is not a new consultation's
+    "consultations_by_problem.health": months(),
+    "consultations_by_route.visit": months(apr=1, jul=1),
+    "consultations_by_route.phone": months(apr=1, mar=1),
+    "consultations_by_consulter.self": months(apr=2),
+    "consultations_by_consulter.family": months(mar=1),
+    "consultations_by_consulter.minsei": months(jul=1),
+    "referrals_made": months(apr=1, jun=1, mar=1),
+    "referrals_accepted": months(apr=1, may=1),
+    "referrals_returned": months(jul=1),
+    "referrals_overdue": months(mar=1),
+    "cases_opened": months(apr=1),
+    "plans_made": months(apr=1, sep=1),
+    "plans_replanned": months(sep=1),
+    "decisions_approved": months(oct=1),
+    "cases_closed": months(mar=1),
+    "cases_suspended": months(jun=1),
+    "meetings_plan": months(may=1, jun=1, sep=1, mar=1),
+    "items_plan": months(may=1, jun=1, sep=1, mar=1),
+    "meetings_confidential": months(aug=2),
+    "items_confidential": months(aug=2),
+    "contact_attempts": months(may=2, jun=3),
+}
+
+
+def test_every_figure_of_the_scripted_year(year):
+    result = stats.yearly_statistics(municipality=year["municipality"], fiscal_year=FY)
+    for key, expected in EXPECTED.items():
+        row = result.row(key)
+        assert row.months == expected, key
+        assert row.total == sum(expected), key
+    by_agency = {r.label: r.total for r in result.rows if r.figure == "consultations_by_agency" and r.level}
+    assert by_agency == {"地域包括支援センター": 3, "障害者生活支援センター": 0, "市町村（所管課）": 1}
+    assert {r.figure for r in result.rows} == {f.key for f in stats.FIGURES}
+
+
+def test_neighbouring_years_get_the_boundary_records(year):
+    old = stats.yearly_statistics(municipality=year["municipality"], fiscal_year=2023)
+    assert old.row("consultations_real").months == months(mar=2)  # 3/30 and 3/31
+    assert old.row("referrals_made").months == months(mar=1)  # sent 23:30 on 3/31 (JST)
+    assert old.row("cases_opened").months == months(mar=1)
+    new = stats.yearly_statistics(municipality=year["municipality"], fiscal_year=2025)
+    assert new.row("consultations_all").months == months(apr=1)
+
+
+def test_a_meeting_counts_once_it_is_held(year):
+    before = stats.yearly_statistics(
+        municipality=year["municipality"], fiscal_year=FY, today=date(2024, 8, 10)
+    )
+    assert before.row("meetings_confidential").months == months(aug=1)
+
+
+def test_a_counter_sees_its_own_figures(year):
+    own = stats.yearly_statistics(
+        municipality=year["municipality"], fiscal_year=FY, counter=year["agency"].pk
+    )
+    assert own.row("consultations_all").total == 3
+    office = stats.yearly_statistics(municipality=year["municipality"], fiscal_year=FY, counter=None)
+    assert office.row("consultations_all").total == 1
+    assert office.row("meetings_confidential").total == 2
+    assert office.row("cases_opened").total == 0
+
+
+def test_another_municipality_counts_nothing(year, other_municipality):
+    other = stats.yearly_statistics(municipality=other_municipality, fiscal_year=FY)
+    assert all(r.total == 0 for r in other.rows)
+
+
+def test_suppression_hides_1_and_2_only(year):
+    result = stats.yearly_statistics(municipality=year["municipality"], fiscal_year=FY, suppress=True)
+    assert result.row("contact_attempts").months == months(may="*", jun=3)
+    assert result.row("contact_attempts").total == 5
+    assert result.row("meetings_plan").total == 4
+    assert result.row("cases_opened").total == "*"
+    assert result.row("cases_opened").months[1] == 0  # zero stays zero
+
+
+def test_stat_value_for_every_target_key(year):
+    municipality = year["municipality"]
+    values = {key: stats.stat_value(municipality, FY, key) for key, _label in STAT_KEYS}
+    assert values["new_consultations"] == 3
+    assert values["consultations_total"] == 4
+    assert values["case_reviews"] == 6
+    assert values["collaboration_cases"] == 1
+    assert values["plans_made"] == 2
+    assert values["integrated_meetings"] == 4
+    assert values["confidential_meetings"] == 2
+    assert values["participation_persons"] is None
+    assert stats.stat_value(municipality, FY, "no_such_key") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    counts=st.lists(st.integers(min_value=0, max_value=50), min_size=12, max_size=12),
+    below=st.integers(min_value=0, max_value=10),
+)
+def test_suppressed_output_never_shows_small_counts(counts, below):
+    raw = [stats.Row("x", "x", "s", "x", counts)]
+    shown = stats.suppressed_rows(raw, below)[0]
+    for value in [*shown.months, shown.total]:
+        assert value == "*" or value == 0 or value >= below
+    if below <= 1:
+        assert shown.months == counts and shown.total == sum(counts)
+    for original, value in zip(counts, shown.months, strict=True):
+        assert value == original or (value == "*" and 1 <= original < below)
+
+
+def test_unknown_year_and_dates_are_plain(year):
+    assert stats.month_index(date(2024, 4, 1)) == 0 and stats.month_index(date(2025, 3, 31)) == 11
+    assert stats.Period(1, 2024).datetime_range()[0] == at(2024, 4, 1, 0, 0)
+    assert stats.Period(1, 2024).datetime_range()[1] - stats.Period(1, 2024).datetime_range()[0] == timedelta(
+        days=365
+    )
