@@ -617,4 +617,22 @@ _register(
 # (end of community)
 
 # --- evaluation (issue 6): progress sheets, outcome targets, statistics -----------------------------------------
+# Progress sheets and outcome targets hold no personal data: every staff role reads them (the evaluator and the
+# council too); the municipal office and the admin edit them.
+_EVALUATION_EDITORS = (Role.MUNICIPAL, Role.ADMIN)
+for _label, _tenant in (
+    ("evaluation.Plan", "municipality"),
+    ("evaluation.Measure", "plan__municipality"),
+    ("evaluation.Indicator", "measure__plan__municipality"),
+    ("evaluation.OutcomeTarget", "municipality"),
+):
+    _register(
+        Policy(
+            label=_label,
+            tenant_field=_tenant,
+            visible=_everyone,
+            actions={VIEW: lambda user, obj: True, CHANGE: _role(*_EVALUATION_EDITORS),
+                     CREATE: _role(*_EVALUATION_EDITORS), DELETE: _role(*_EVALUATION_EDITORS)},
+        )
+    )  # fmt: skip
 # (end of evaluation)

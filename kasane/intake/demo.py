@@ -119,4 +119,7 @@ def load_nagano(password: str) -> Municipality:
         user=houkatsu, consultation=first, to_agency=agencies["まいさぼ長野市"], legal_basis="consent",
         reason="家計と就労の相談が必要", wants_to_talk="介護と仕事の両立、家計の立て直し",
     )  # fmt: skip
+    from kasane.evaluation.demo import load as load_progress_sheets  # 進捗管理シート・成果目標
+
+    load_progress_sheets(municipality)
     return municipality
