@@ -16,6 +16,7 @@ Who sees what (decided here, used by the pages, the API and the command):
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from kasane.core import policy
 from kasane.core.roles import Role
+from kasane.core.spreadsheets import csv_bytes, xlsx_bytes
 from kasane.core.wareki import fiscal_year_range, format_fiscal_year
 from kasane.core.workdays import add_working_days
 
@@ -504,3 +506,24 @@ def stat_value(municipality, fiscal_year: int, key: str) -> int | None:
         return None
     period = Period(municipality.pk, fiscal_year)
     return sum(sum(sum(m) for m in FIGURES_BY_KEY[k].compute(period).values()) for k in figure_keys)
+
+
+# --- output ----------------------------------------------------------------------------------------------
+
+FORMATS = ("json", "csv", "xlsx")
+
+
+def export_bytes(result: Statistics, fmt: str, *, encoding: str = "utf-8-sig") -> bytes:
+    """The statistics as JSON (UTF-8), CSV (UTF-8 with BOM, or CP932) or .xlsx."""
+    if fmt == "json":
+        return json.dumps(result.as_dict(), ensure_ascii=False, indent=2).encode()
+    header, body = result.table()
+    if fmt == "csv":
+        return csv_bytes(header, body, encoding=encoding)
+    if fmt == "xlsx":
+        return xlsx_bytes(f"{result.fiscal_label}の実績", header, body)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def export_filename(result: Statistics, fmt: str) -> str:
+    return f"実績統計_{result.fiscal_label}.{fmt}"
