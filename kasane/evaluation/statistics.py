@@ -527,3 +527,33 @@ def export_bytes(result: Statistics, fmt: str, *, encoding: str = "utf-8-sig") -
 
 def export_filename(result: Statistics, fmt: str) -> str:
     return f"実績統計_{result.fiscal_label}.{fmt}"
+
+
+# --- the dashboard's snapshots (as of today, not per 年度) -------------------------------------------------
+
+
+def open_cases_by_state(period: Period) -> dict[str, int]:
+    """Cases not closed, by lifecycle state (archived ones left out)."""
+    qs = _cases(period).filter(archived=False).exclude(state="closed")
+    return {row["state"]: row["n"] for row in qs.values("state").annotate(n=Count("pk")).order_by()}
+
+
+def overdue_now(period: Period) -> int:
+    """Referrals unanswered past their deadline today, whenever they were sent."""
+    municipality = _model("core.Municipality").objects.get(pk=period.municipality_id)
+    qs = _referrals(period).filter(status="sent")
+    days = qs.annotate(d=TruncDate("sent_at", tzinfo=timezone.get_current_timezone())).values("d")
+    return sum(
+        row["n"]
+        for row in days.annotate(n=Count("pk")).order_by()
+        if add_working_days(row["d"], municipality.referral_overdue_working_days) < period.today
+    )
+
+
+def yearly_trend(period: Period, years: int = 5) -> list[tuple[int, int, int]]:
+    """(年度, 実数, のべ) for the last `years` 年度 up to the period's."""
+    result = []
+    for fy in range(period.fiscal_year - years + 1, period.fiscal_year + 1):
+        p = Period(period.municipality_id, fy, period.counter, period.today)
+        result.append((fy, sum(consultations_real(p).get("", [0])), sum(consultations_all(p).get("", [0]))))
+    return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_stats
 
 app_name = "evaluation"
 
@@ -18,4 +18,7 @@ urlpatterns: list = [
     path("targets/new/", views.target_create, name="target_create"),
     path("targets/<int:pk>/", views.target_edit, name="target_edit"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
+    path("stats/", views_stats.stats_page, name="stats"),
+    path("stats/export/<str:fmt>/", views_stats.stats_export, name="stats_export"),
+    path("dashboard/", views_stats.dashboard, name="dashboard"),
 ]
