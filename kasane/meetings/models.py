@@ -263,6 +263,10 @@ class ResourceGap(models.Model):
     recorded_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     recorded_on = models.DateField("記録日", default=timezone.localdate)
     note = models.TextField("検討の内容", max_length=2000, blank=True)
+    resource = models.ForeignKey(
+        "participation.Resource", on_delete=models.SET_NULL, null=True, blank=True, related_name="gaps",
+        verbose_name="新たにできた社会資源",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = verbose_name_plural = "社会資源の不足"
