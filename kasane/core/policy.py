@@ -611,6 +611,55 @@ _register(
 # (end of outreach)
 
 # --- participation (issue 5): community resources, matches ---------------------------------------------------
+#
+# Resources (社会資源) and their kinds hold no personal data: every staff member of the municipality sees and
+# searches them; the community staff maintain them. A person's needs, matches and follow-ups are seen with the
+# case they belong to and written by the case's team.
+
+_COMMUNITY_STAFF = (Role.OUTREACH, Role.COLLABORATION, Role.MUNICIPAL, Role.ADMIN)
+
+for _label in ("participation.Resource", "participation.ResourceKind"):
+    _register(
+        Policy(
+            label=_label,
+            visible=_everyone,
+            actions={VIEW: lambda user, obj: True, CHANGE: _role(*_COMMUNITY_STAFF),
+                     CREATE: _role(*_COMMUNITY_STAFF), DELETE: _role(*_COMMUNITY_STAFF)},
+        )
+    )  # fmt: skip
+_register(
+    Policy(
+        label="participation.ParticipationSettings",
+        visible=_everyone,
+        actions={VIEW: lambda user, obj: True, CHANGE: _role(Role.ADMIN)},
+    )
+)
+
+
+def _with_visible_case(ref: str) -> Callable:
+    def visible(user, qs):
+        if not _casework(user):
+            return qs.none()
+        cases = model("cases.CollaborationCase").objects.filter(_case_q(user), municipality_id=user.municipality_id)
+        return qs.filter(**{f"{ref}__in": cases.values("pk")})
+
+    return visible
+
+
+def _participation_rules(case_of: Callable) -> dict:
+    return {
+        VIEW: _casework_and(lambda u, o: True),
+        CHANGE: _casework_and(lambda user, obj: _case_member(user, case_of(obj))),
+        CREATE: lambda user, obj: _casework(user),
+    }
+
+
+_register(Policy(label="participation.Match", visible=_with_visible_case("case"),
+                 actions=_participation_rules(lambda m: m.case)))  # fmt: skip
+_register(Policy(label="participation.Needs", tenant_field="case__municipality",
+                 visible=_with_visible_case("case"), actions=_participation_rules(lambda n: n.case)))  # fmt: skip
+_register(Policy(label="participation.FollowUp", tenant_field="match__municipality",
+                 visible=_with_visible_case("match__case"), actions=_participation_rules(lambda f: f.match.case)))  # fmt: skip
 # (end of participation)
 
 # --- community (issue 5): 地域づくり records ---------------------------------------------------------------------
