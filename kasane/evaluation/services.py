@@ -216,7 +216,13 @@ def plan_import(*, user, municipality_id: int, data: dict) -> Plan:
                 for y, t in init.get("progress", {}).items()
                 if t
             )
-        for year, ev in m.get("evaluations", {}).items():
+        evaluations = dict(m.get("evaluations", {}))
+        for year in (ind or {}).get("actuals", {}):
+            if _outcome(ind, year).computed:
+                evaluations.setdefault(
+                    year, {}
+                )  # a computable year is graded even before reasons are written
+        for year, ev in evaluations.items():
             _evaluation_store(measure, year, ev.get("grade") or "", ev.get("reasons", ""), ind)
     if user is not None:
         audit.record(user=user, action=A.CREATE, obj=plan, detail="進捗管理シートの取込")
