@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views, views_cases
+from . import views, views_cases, views_outreach
 
 app_name = "api"
 
@@ -44,4 +44,28 @@ urlpatterns = [
         name="meeting_participants",
     ),
     path("meeting-items/<int:pk>/", views_cases.ItemDetailView.as_view(), name="item_detail"),
+    # outreach (issue 5): engagements, contact attempts, stages
+    path("engagements/", views_outreach.EngagementListView.as_view(), name="engagement_list"),
+    path("engagements/<int:pk>/", views_outreach.EngagementDetailView.as_view(), name="engagement_detail"),
+    path(
+        "engagements/<int:pk>/attempts/",
+        views_outreach.EngagementAttemptsView.as_view(),
+        name="engagement_attempts",
+    ),
+    path(
+        "engagements/<int:pk>/stage/",
+        views_outreach.EngagementStageView.as_view(),
+        name="engagement_stage",
+    ),
+    path(
+        "engagements/<int:pk>/identify/",
+        views_outreach.EngagementIdentifyView.as_view(),
+        name="engagement_identify",
+    ),
+    path("engagements/<int:pk>/case/", views_outreach.EngagementCaseView.as_view(), name="engagement_case"),
+    path(
+        "engagements/<int:pk>/close/",
+        views_outreach.EngagementCloseView.as_view(),
+        name="engagement_close",
+    ),
 ]

@@ -516,9 +516,15 @@ def facts_of(case: CollaborationCase) -> lifecycle.CaseFacts:
         )  # fmt: skip
         for d in case.decisions.select_related("plan")
     )
-    attempts = tuple(
-        lifecycle.ContactAttempt(case_id=case.pk, on=a.attempted_on) for a in case.contact_attempts.all()
+    # The attempts of outreach engagements linked to the case count too (issue 5): they are the documented
+    # efforts to reach the person that ④ needs.
+    from kasane.outreach.models import EngagementAttempt
+
+    dates = [a.attempted_on for a in case.contact_attempts.all()]
+    dates += EngagementAttempt.objects.filter(engagement__case_id=case.pk).values_list(
+        "attempted_on", flat=True
     )
+    attempts = tuple(lifecycle.ContactAttempt(case_id=case.pk, on=on) for on in dates)
     m = case.municipality
     settings = lifecycle.Settings(
         min_contact_attempts=m.suspension_min_attempts, min_contact_days=m.suspension_min_days

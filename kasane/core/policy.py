@@ -608,6 +608,55 @@ _register(
 
 
 # --- outreach (issue 5): engagements before consent ----------------------------------------------------------
+#
+# Before the person's consent an engagement (a neighbour's worry about someone who has not asked for help) is
+# the outreach team's (staff with the outreach role) and the municipal office's only. Once the person is
+# identified and an active consent is on record, it is visible as the person is; a 支援会議 that decided on
+# the engagement's case (an item with an outcome) opens it to that meeting's pledged members.
+
+
+def is_outreach_team(user) -> bool:
+    return user.has_role(Role.OUTREACH) or is_municipal_office(user)
+
+
+def _engagement_shared_q(user) -> Q:
+    consent = model("intake.Consent").objects.filter(withdrawn_on__isnull=True, person_id=OuterRef("person_id"))
+    consented = Exists(consent) & person_visible(user, "person_id", "person__registered_by_agency")
+    items = model("meetings.AgendaItem").objects.filter(
+        meeting__municipality_id=user.municipality_id, meeting__kind="confidential", case_id=OuterRef("case_id")
+    )
+    decided = Exists(_agenda_items(user, items.exclude(outcome="")))
+    return (Q(person__isnull=False) & consented) | (Q(case__isnull=False) & decided)
+
+
+def _engagements(user, qs):
+    if not _casework(user):
+        return qs.none()
+    return qs if is_outreach_team(user) else qs.filter(_engagement_shared_q(user))
+
+
+_register(
+    Policy(
+        label="outreach.Engagement",
+        visible=_engagements,
+        actions={
+            VIEW: _casework_and(lambda u, o: True),
+            CHANGE: _casework_and(lambda user, obj: is_outreach_team(user)),
+            CREATE: lambda user, obj: _casework(user) and is_outreach_team(user),
+        },
+    )
+)
+for _label in ("outreach.EngagementAttempt", "outreach.StageChange"):
+    _register(
+        Policy(
+            label=_label,
+            tenant_field="engagement__municipality",
+            visible=lambda user, qs: qs.filter(
+                engagement__in=_engagements(user, model("outreach.Engagement").objects.all())
+            ),
+            actions={VIEW: _casework_and(lambda u, o: True)},
+        )
+    )
 # (end of outreach)
 
 # --- participation (issue 5): community resources, matches ---------------------------------------------------
