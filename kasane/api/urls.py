@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views, views_cases, views_outreach
+from . import views, views_cases, views_outreach, views_stats
 
 app_name = "api"
 
@@ -44,6 +44,7 @@ urlpatterns = [
         name="meeting_participants",
     ),
     path("meeting-items/<int:pk>/", views_cases.ItemDetailView.as_view(), name="item_detail"),
+    path("statistics/", views_stats.StatisticsView.as_view(), name="statistics"),
     # outreach (issue 5): engagements, contact attempts, stages
     path("engagements/", views_outreach.EngagementListView.as_view(), name="engagement_list"),
     path("engagements/<int:pk>/", views_outreach.EngagementDetailView.as_view(), name="engagement_detail"),
