@@ -79,6 +79,32 @@ ROWS: dict = {
         CASE_POST,
     ),
     "participation:match_outcome": ("POST", "participation_match", CASE_POST),
+    # The API: the client posts form data, so a permitted POST answers 415 (the API takes JSON only).
+    "api:resource_list": ("GET", None, _expect({}, 200, anonymous=401)),
+    "api:resource_detail": (
+        "GET",
+        "participation_resource",
+        _expect({}, 200, anonymous=401, other_admin=404),
+    ),
+    "api:case_participation": ("GET", "ui_case", API_CASE_READ),
+    "api:case_matches": ("POST", "ui_case", API_CASE_POST),
+    "api:case_gaps": ("POST", "ui_case", API_CASE_POST),
+    "api:match_detail": ("GET", "participation_match", API_CASE_READ),
+    "api:match_steps": ("POST", "participation_match", API_CASE_POST),
+    "api:gap_list": (
+        "GET",
+        None,
+        _expect({**dict.fromkeys(TEAM, 200), "admin": 200, "other_admin": 200}, 403, anonymous=401),
+    ),
+    "api:gap_resource": (
+        "POST",
+        "participation_gap",
+        _expect(
+            {"collaboration": 415, "outreach": 415, "municipal": 415, "counselor": 403, "admin": 403},
+            404,
+            anonymous=401,
+        ),
+    ),
 }
 
 
@@ -111,5 +137,4 @@ def objects(*, users, agency, municipality, base) -> dict:
         "participation_match": match.pk,
         "participation_followup": match.followups.get().pk,
         "participation_gap": gap.pk,
-        "participation_api_resource": resource.pk,
     }
