@@ -29,7 +29,8 @@
         { label: "のべ", data: data.monthly.all, borderColor: orange, backgroundColor: orange, spanGaps: false },
       ] } });
     var horizontal = { responsive: true, maintainAspectRatio: false, indexAxis: "y",
-      plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } };
+      plugins: { legend: { display: false } },
+      scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } } };
     chart("chart-problems", { type: "bar", options: horizontal, data: {
       labels: data.problems.labels, datasets: [{ label: "件数", data: data.problems.values, backgroundColor: blue }] } });
     chart("chart-agencies", { type: "bar", options: horizontal, data: {
