@@ -81,3 +81,7 @@ def load_gifu_cases(municipality: Municipality) -> None:
     meeting_services.pledge_accept(user=office, meeting=concern, accepted=True)
     meeting_services.item_add(user=office, meeting=concern, kind="concern",
                               title="60代男性・鷺山のアパート：郵便物がたまり、姿を見かけない（民生委員から）")  # fmt: skip
+
+    from kasane.outreach.demo import load_gifu_outreach
+
+    load_gifu_outreach(municipality)
