@@ -85,3 +85,7 @@ def load_gifu_cases(municipality: Municipality) -> None:
     from kasane.outreach.demo import load_gifu_outreach
 
     load_gifu_outreach(municipality)
+
+    from kasane.participation.demo import load_gifu_resources
+
+    load_gifu_resources(municipality)
