@@ -82,6 +82,10 @@ def load_gifu_cases(municipality: Municipality) -> None:
     meeting_services.item_add(user=office, meeting=concern, kind="concern",
                               title="60代男性・鷺山のアパート：郵便物がたまり、姿を見かけない（民生委員から）")  # fmt: skip
 
+    from kasane.community.demo import load_gifu_community
+
+    load_gifu_community(municipality)
+
     from kasane.outreach.demo import load_gifu_outreach
 
     load_gifu_outreach(municipality)

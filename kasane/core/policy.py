@@ -712,6 +712,32 @@ _register(Policy(label="participation.FollowUp", tenant_field="match__municipali
 # (end of participation)
 
 # --- community (issue 5): 地域づくり records ---------------------------------------------------------------------
+# Places, activities, attendance counts, coordinators, network meetings and trainings hold no personal data:
+# every staff member of the municipality sees them (evaluators too, read-only); the community-building and
+# casework coordinators, the office and the admin keep them.
+COMMUNITY_EDITORS = (Role.OUTREACH, Role.COLLABORATION, Role.MUNICIPAL, Role.ADMIN)
+CAPABILITIES["community.view"] = frozenset(Role)
+for _label, _tenant in (
+    ("community.Activity", "municipality"),
+    ("community.Session", "activity__municipality"),
+    ("community.Coordinator", "municipality"),
+    ("community.NetworkMeeting", "municipality"),
+    ("community.Training", "municipality"),
+):
+    _register(
+        Policy(
+            label=_label,
+            tenant_field=_tenant,
+            visible=_everyone,
+            actions={
+                VIEW: lambda user, obj: True,
+                CHANGE: _role(*COMMUNITY_EDITORS),
+                CREATE: _role(*COMMUNITY_EDITORS),
+                DELETE: _role(*COMMUNITY_EDITORS),
+            },
+        )
+    )
+del _label, _tenant
 # (end of community)
 
 # --- evaluation (issue 6): progress sheets, outcome targets, statistics -----------------------------------------
