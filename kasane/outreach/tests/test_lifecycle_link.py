@@ -25,6 +25,9 @@ def _case_in_support(worker, person):
 
 def test_suspension_becomes_possible_through_engagement_attempts(users, outreach):
     worker = users["collaboration"]
+    # Only the failed attempts of the current period of support count: all three are made after it started.
+    worker.municipality.suspension_min_days = 0
+    worker.municipality.save()
     engagement = start(outreach)
     engagement = services.person_identify(user=outreach, engagement=engagement, version=engagement.version,
                                           new_person={"family_name": "鷺山", "given_name": "守"})  # fmt: skip
@@ -37,8 +40,8 @@ def test_suspension_becomes_possible_through_engagement_attempts(users, outreach
     engagement = services.case_link(
         user=outreach, engagement=engagement, version=engagement.version, case=case
     )
-    for n in (40, 20, 1):
-        services.attempt_record(user=outreach, engagement=engagement, attempted_on=days_ago(n), method="visit",
+    for method in ("visit", "phone", "via_others"):
+        services.attempt_record(user=outreach, engagement=fresh(engagement), attempted_on=days_ago(0), method=method,
                                 outcome="absent")  # fmt: skip
     assert len(case_services.facts_of(refresh(case)).attempts) == 3
     case = case_services.case_transition(user=worker, case=refresh(case), action="suspend",
