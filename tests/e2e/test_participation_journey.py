@@ -3,16 +3,19 @@
 1. The 8050 case: the worker records the son's wishes, reads the ranked suggestions and their reasons, chooses
    a host, records the approach, the start and a follow-up visit (定着支援).
 2. A gap recorded in a 重層的支援会議 lands in the backlog, goes 開発中, and becomes a new resource (解決).
+3. With a tile server configured, the resources appear on the map (tiles served locally: no internet).
 """
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from kasane.cases.models import CollaborationCase
 from kasane.core.demo import DEMO_PASSWORD, load_demo
+from kasane.core.models import Municipality
 from kasane.meetings.models import Meeting, ResourceGap
-from kasane.participation.models import Match, Resource
+from kasane.participation.models import Match, ParticipationSettings, Resource
 
 from .helpers import submit_login
 
@@ -100,3 +103,22 @@ def test_a_gap_from_a_meeting_becomes_a_new_resource(page, url, shot):
     )
     page.goto(url("/meetings/gaps/"))
     expect(page.locator(f"#status-{gap.pk}")).to_have_value("resolved")
+
+
+def test_the_map_shows_resources_from_the_tenants_tile_server(page, url, shot):
+    load_demo()
+    gifu = Municipality.objects.get(name="岐阜市")
+    ParticipationSettings.objects.create(municipality=gifu, tile_url="https://tiles.example.jp/{z}/{x}/{y}.png",
+                                         tile_attribution="© 地図（テスト）")  # fmt: skip
+    tile = str(settings.BASE_DIR / "static/vendor/leaflet/images/layers.png")
+    # No internet: the tile server is answered from a local image.
+    page.route(
+        "https://tiles.example.jp/**", lambda route: route.fulfill(path=tile, content_type="image/png")
+    )
+    _login(page, url, "outreach")
+    page.goto(url("/participation/"))
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(12)
+    page.locator(".leaflet-marker-icon").first.click()
+    expect(page.locator(".leaflet-popup-content a")).to_be_visible()
+    shot(page, "01-map")
+    assert not page.js_errors and not page.console_errors, (page.js_errors, page.console_errors)
