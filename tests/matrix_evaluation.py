@@ -4,17 +4,11 @@ ROWS: route name → (method, object key or {url kwarg: object key}, expected st
 objects(): creates the records the rows name and returns {object key: pk}; prefix keys with "evaluation" to avoid clashes.
 """
 
-# Statistics are aggregates: every role gets figures (whole municipality, suppressed for the evaluator and
-# the admin; a casework-only role its own counter's), another tenant's admin its own municipality's.
-_STATS = {"anonymous": 302} | dict.fromkeys(
-    ["counselor", "collaboration", "outreach", "municipal", "admin", "evaluator", "other_admin"], 200
-)
-
 _STAFF = ["counselor", "collaboration", "outreach", "municipal", "admin", "evaluator"]
 
 
-def _everyone(other=200) -> dict:
-    return {"anonymous": 302, "other_admin": other} | dict.fromkeys(_STAFF, 200)
+def _everyone(status=200, other=200) -> dict:
+    return {"anonymous": 302, "other_admin": other} | dict.fromkeys(_STAFF, status)
 
 
 def _editors(status, other=404) -> dict:
@@ -66,12 +60,25 @@ ROWS: dict = {
     "evaluation:target_create": ("GET", None, _editors(200, other=200)),
     "evaluation:target_edit": ("GET", "evaluation_target", _editors(200)),
     "evaluation:target_delete": ("POST", "evaluation_target", _editors(302)),
-    "evaluation:stats": ("GET", None, _STATS),
-    "evaluation:stats_export": ("GET", {"fmt": "evaluation_stats_fmt"}, _STATS),
-    "evaluation:dashboard": ("GET", None, _STATS),
-    "api:statistics": ("GET", None, _STATS | {"anonymous": 401}),
+    "api:evaluation_plan_list": ("GET", None, _everyone() | {"anonymous": 401}),
+    "api:evaluation_plan_sheets": ("GET", "evaluation_plan", _everyone(other=404) | {"anonymous": 401}),
+    "api:evaluation_sheet": ("GET", "evaluation_measure", _everyone(other=404) | {"anonymous": 401}),
+    # PUT only (tested in kasane/evaluation/tests/test_api.py): a GET is refused after authentication.
+    "api:evaluation_sheet_actual": (
+        "GET",
+        "evaluation_measure",
+        _everyone(405, other=405) | {"anonymous": 401},
+    ),
+    "api:evaluation_sheet_evaluation": (
+        "GET",
+        "evaluation_measure",
+        _everyone(405, other=405) | {"anonymous": 401},
+    ),
+    "api:evaluation_indicator_list": ("GET", None, _everyone() | {"anonymous": 401}),
+    "api:evaluation_target_list": ("POST", None, _editors(415, other=415) | {"anonymous": 401}),
+    "api:evaluation_target": ("GET", "evaluation_target", _everyone(other=404) | {"anonymous": 401}),
 }
 
 
 def objects(*, users, agency, municipality, base) -> dict:
-    return {"evaluation_stats_fmt": "xlsx"} | _sheet_objects(municipality)
+    return _sheet_objects(municipality)
