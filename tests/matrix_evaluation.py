@@ -4,6 +4,12 @@ ROWS: route name → (method, object key or {url kwarg: object key}, expected st
 objects(): creates the records the rows name and returns {object key: pk}; prefix keys with "evaluation" to avoid clashes.
 """
 
+# Statistics are aggregates: every role gets figures (whole municipality, suppressed for the evaluator and
+# the admin; a casework-only role its own counter's), another tenant's admin its own municipality's.
+_STATS = {"anonymous": 302} | dict.fromkeys(
+    ["counselor", "collaboration", "outreach", "municipal", "admin", "evaluator", "other_admin"], 200
+)
+
 _STAFF = ["counselor", "collaboration", "outreach", "municipal", "admin", "evaluator"]
 
 
@@ -77,8 +83,12 @@ ROWS: dict = {
     "api:evaluation_indicator_list": ("GET", None, _everyone() | {"anonymous": 401}),
     "api:evaluation_target_list": ("POST", None, _editors(415, other=415) | {"anonymous": 401}),
     "api:evaluation_target": ("GET", "evaluation_target", _everyone(other=404) | {"anonymous": 401}),
+    "evaluation:stats": ("GET", None, _STATS),
+    "evaluation:stats_export": ("GET", {"fmt": "evaluation_stats_fmt"}, _STATS),
+    "evaluation:dashboard": ("GET", None, _STATS),
+    "api:statistics": ("GET", None, _STATS | {"anonymous": 401}),
 }
 
 
 def objects(*, users, agency, municipality, base) -> dict:
-    return _sheet_objects(municipality)
+    return {"evaluation_stats_fmt": "xlsx"} | _sheet_objects(municipality)

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views, views_cases, views_evaluation, views_outreach, views_participation, views_stats
+from . import views, views_cases, views_community, views_evaluation, views_outreach, views_stats
 
 app_name = "api"
 
@@ -45,6 +45,50 @@ urlpatterns = [
     ),
     path("meeting-items/<int:pk>/", views_cases.ItemDetailView.as_view(), name="item_detail"),
     path("statistics/", views_stats.StatisticsView.as_view(), name="statistics"),
+    # 地域づくり: activities, sessions, coordinators, network meetings, trainings, yearly figures
+    path("community/activities/", views_community.ActivityListView.as_view(), name="community_activity_list"),
+    path(
+        "community/activities/<int:pk>/",
+        views_community.ActivityDetailView.as_view(),
+        name="community_activity_detail",
+    ),
+    path(
+        "community/activities/<int:pk>/sessions/",
+        views_community.ActivitySessionsView.as_view(),
+        name="community_activity_sessions",
+    ),
+    path(
+        "community/sessions/<int:pk>/",
+        views_community.SessionDetailView.as_view(),
+        name="community_session_detail",
+    ),
+    path(
+        "community/coordinators/",
+        views_community.CoordinatorListView.as_view(),
+        name="community_coordinator_list",
+    ),
+    path(
+        "community/coordinators/<int:pk>/",
+        views_community.CoordinatorDetailView.as_view(),
+        name="community_coordinator_detail",
+    ),
+    path(
+        "community/network-meetings/",
+        views_community.NetworkMeetingListView.as_view(),
+        name="community_network_meeting_list",
+    ),
+    path(
+        "community/network-meetings/<int:pk>/",
+        views_community.NetworkMeetingDetailView.as_view(),
+        name="community_network_meeting_detail",
+    ),
+    path("community/trainings/", views_community.TrainingListView.as_view(), name="community_training_list"),
+    path(
+        "community/trainings/<int:pk>/",
+        views_community.TrainingDetailView.as_view(),
+        name="community_training_detail",
+    ),
+    path("community/figures/", views_community.FiguresView.as_view(), name="community_figures"),
     # outreach (issue 5): engagements, contact attempts, stages
     path("engagements/", views_outreach.EngagementListView.as_view(), name="engagement_list"),
     path("engagements/<int:pk>/", views_outreach.EngagementDetailView.as_view(), name="engagement_detail"),
@@ -69,20 +113,6 @@ urlpatterns = [
         views_outreach.EngagementCloseView.as_view(),
         name="engagement_close",
     ),
-    # 参加支援 (issue 5): resources, a case's needs and suggestions, matches, gaps → new resources
-    path("resources/", views_participation.ResourceListView.as_view(), name="resource_list"),
-    path("resources/<int:pk>/", views_participation.ResourceDetailView.as_view(), name="resource_detail"),
-    path(
-        "cases/<int:pk>/participation/",
-        views_participation.CaseParticipationView.as_view(),
-        name="case_participation",
-    ),
-    path("cases/<int:pk>/matches/", views_participation.CaseMatchesView.as_view(), name="case_matches"),
-    path("cases/<int:pk>/gaps/", views_participation.CaseGapsView.as_view(), name="case_gaps"),
-    path("matches/<int:pk>/", views_participation.MatchDetailView.as_view(), name="match_detail"),
-    path("matches/<int:pk>/steps/", views_participation.MatchStepView.as_view(), name="match_steps"),
-    path("gaps/", views_participation.GapListView.as_view(), name="gap_list"),
-    path("gaps/<int:pk>/resource/", views_participation.GapResourceView.as_view(), name="gap_resource"),
     # 進捗管理シート and 成果目標
     path("evaluation/plans/", views_evaluation.PlanListView.as_view(), name="evaluation_plan_list"),
     path(
