@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,22 +89,16 @@ def month_index(d: date) -> int:
 Counts = dict[str, list[int]]  # breakdown value ("" for the figure itself) → 12 monthly counts
 
 
-def _by_month(
-    qs, date_field: str, *, by: str | None = None, is_datetime: bool = False, distinct: str = ""
-) -> Counts:
-    """One GROUP BY (month[, breakdown]) query over rows whose `date_field` falls in the period."""
-    trunc = (
-        TruncMonth(date_field)
-        if not is_datetime
-        else TruncMonth(date_field, tzinfo=timezone.get_current_timezone())
-    )
-    values = ["m", by] if by else ["m"]
-    counted = Count(distinct or "pk", distinct=bool(distinct))
+def _by_month(qs, date_field: str, *, by: str | None = None, is_datetime: bool = False) -> Counts:
+    """One GROUP BY (day[, breakdown]) query over rows whose `date_field` falls in the period; the ≤ 366 days
+    are folded into months here. Grouping by the stored date (not a month expression) lets the database use
+    its plain column: SQLite evaluates Django's month truncation as a Python function on every row."""
+    day = TruncDate(date_field, tzinfo=timezone.get_current_timezone()) if is_datetime else F(date_field)
+    values = ["d", by] if by else ["d"]
     result: Counts = defaultdict(lambda: [0] * 12)
-    for row in qs.annotate(m=trunc).values(*values).annotate(n=counted).order_by():
+    for row in qs.annotate(d=day).values(*values).annotate(n=Count("pk")).order_by():
         key = "" if not by else ("" if row[by] is None else str(row[by]))
-        month = row["m"].date() if isinstance(row["m"], datetime) else row["m"]
-        result[key][month_index(month)] += row["n"]
+        result[key][month_index(row["d"])] += row["n"]
     return dict(result)
 
 
@@ -146,8 +140,12 @@ def consultations_by_consulter(period: Period) -> Counts:
 
 def consultations_by_problem(period: Period) -> Counts:
     """Problems of first consultations (several per consultation: 複数回答)."""
+    # Filtered through the join (not `consultation__in=subquery`): one pass over the 年度's consultations.
     rows = _model("intake.ConsultationProblem").objects.filter(
-        consultation__in=_consultations(period).filter(first_consultation__isnull=True)
+        _in_period(period, "consultation__received_on"),
+        period.holder("consultation__agency"),
+        consultation__municipality_id=period.municipality_id,
+        consultation__first_consultation__isnull=True,
     )
     return _by_month(rows, "consultation__received_on", by="problem")
 

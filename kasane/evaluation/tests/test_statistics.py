@@ -68,8 +68,13 @@ def refer(user, consultation, to_agency, sent_at, *, answer=None, answered_at=No
     return referral
 
 
-def step(user, case, action, **kw):
-    return services.case_transition(user=user, case=case, action=action, version=refresh(case).version, **kw)
+def step(user, case, action, *, on=None, **kw):
+    """A lifecycle step; `on` dates it in the scripted year (③/④ count only meetings since support started)."""
+    case = services.case_transition(user=user, case=case, action=action, version=refresh(case).version, **kw)
+    if on is not None:
+        last = Transition.objects.filter(case=case).latest("pk")
+        Transition.objects.filter(pk=last.pk).update(at=at(on.year, on.month, on.day))
+    return case
 
 
 @pytest.fixture
@@ -111,7 +116,7 @@ def year(municipality, agency):
     SupportPlan.objects.filter(case=case_a, number=1).update(made_on=date(2024, 4, 20))
     hold_meeting(worker, case_a, 1, outcome="approve_plan", held_on=date(2024, 5, 15))
     step(worker, case_a, "submit_plan")
-    step(worker, case_a, "start_support")
+    step(worker, case_a, "start_support", on=date(2024, 5, 16))
     for on in (date(2024, 6, 1), date(2024, 6, 15)):
         services.contact_attempt_record(
             user=worker, case=case_a, attempted_on=on, method="visit", outcome="absent"
@@ -121,7 +126,7 @@ def year(municipality, agency):
     hold_meeting(worker, case_a, 2, outcome="approve_plan", held_on=date(2024, 9, 20))
     step(worker, case_a, "submit_plan")
     services.decision_record(user=office, case=refresh(case_a), plan=v2, decided_on=date(2024, 10, 1))
-    step(worker, case_a, "start_support")
+    step(worker, case_a, "start_support", on=date(2024, 10, 2))
     hold_meeting(worker, case_a, 3, outcome="closure", held_on=date(2025, 3, 10))
     step(worker, case_a, "close", closing_evaluation="自立", follow_up="見守り")
     Transition.objects.filter(case=case_a, action="close").update(at=at(2025, 3, 31, 23, 0))
@@ -134,7 +139,7 @@ def year(municipality, agency):
     SupportPlan.objects.filter(case=case_c).update(made_on=date(2024, 3, 31))
     hold_meeting(worker, case_c, 1, outcome="approve_plan", held_on=date(2024, 3, 31))
     step(worker, case_c, "submit_plan")
-    step(worker, case_c, "start_support")
+    step(worker, case_c, "start_support", on=date(2024, 4, 1))
     for on in (date(2024, 5, 1), date(2024, 5, 20), date(2024, 6, 10)):
         services.contact_attempt_record(
             user=worker, case=case_c, attempted_on=on, method="phone", outcome="absent"
