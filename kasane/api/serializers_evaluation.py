@@ -101,11 +101,12 @@ class TargetOut(serializers.ModelSerializer):
     actual = serializers.SerializerMethodField()
     from_records = serializers.SerializerMethodField()
     achieved = serializers.SerializerMethodField()
+    suppressed = serializers.SerializerMethodField(help_text="秘匿処理で実績と達成状況を伏せたとき true")
 
     class Meta:
         model = OutcomeTarget
         fields = ["id", "project", "fiscal_year", "item", "number", "unit", "comparison", "stat_key",
-                  "actual_value", "note", "version", "actual", "from_records", "achieved"]  # fmt: skip
+                  "actual_value", "note", "version", "actual", "from_records", "achieved", "suppressed"]  # fmt: skip
 
     def _row(self, obj):
         return self.context.get("rows", {}).get(obj.pk)
@@ -120,6 +121,10 @@ class TargetOut(serializers.ModelSerializer):
     def get_achieved(self, obj) -> bool | None:
         row = self._row(obj)
         return None if row is None else row.achieved
+
+    def get_suppressed(self, obj) -> bool:
+        row = self._row(obj)
+        return bool(row and row.suppressed)
 
 
 class TargetIn(serializers.Serializer):

@@ -206,6 +206,7 @@ class TargetRow:
     actual: Decimal | None
     from_records: bool
     achieved: bool | None
+    suppressed: bool = False  # 秘匿処理: a small count from the records, hidden with its achievement
 
 
 def target_list(*, user, year: int | None = None) -> QuerySet:
@@ -229,13 +230,31 @@ def _statistic(municipality, year: int, key: str) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _suppress_below(user) -> int:
+    """The 秘匿処理 threshold for this user: 0 for staff who receive the whole municipality's exact figures."""
+    from . import statistics
+
+    access = statistics.access_for(user)
+    if access is not None and access.whole_municipality and not access.suppress:
+        return 0
+    return user.municipality.stats_suppression_below if user is not None and user.municipality_id else 0
+
+
 def target_rows(*, user, year: int) -> list[TargetRow]:
+    """Targets of the 年度 with actuals (counted from the records, or entered) and achievement. A counted actual
+    below the 秘匿処理 threshold is hidden, with its achievement, from anyone who does not receive exact figures."""
+    below = _suppress_below(user) if user is not None else 0
     rows = []
     for target in target_list(user=user, year=year).select_related("municipality").order_by("project", "pk"):
         if target.stat_key:
             actual = _statistic(target.municipality, year, target.stat_key)
         else:
             actual = target.actual_value
+        if target.stat_key and actual is not None and 1 <= actual < below:
+            rows.append(
+                TargetRow(target=target, actual=None, from_records=True, achieved=None, suppressed=True)
+            )
+            continue
         rows.append(
             TargetRow(
                 target=target,

@@ -201,3 +201,23 @@ def test_the_demo_loads_the_thirteen_sheets_for_nagano(db):
     assert nagano.plan_set.get().measures.count() == 13
     assert OutcomeTarget.objects.filter(municipality__name="岐阜市").count() == 6
     assert sheets_xlsx.export_plan(nagano.plan_set.get())
+
+
+def test_a_small_counted_actual_is_suppressed_for_the_evaluator(client, users, municipality, monkeypatch):
+    from kasane.evaluation import statistics
+
+    monkeypatch.setattr(statistics, "stat_value", lambda municipality, year, key: 2)
+    services.target_create(user=None, municipality_id=municipality.pk, project="item2", fiscal_year=2024,
+                           item="活動参加の場への利用につながった人数", number="3", unit="人", comparison="gte",
+                           stat_key="participation_persons")  # fmt: skip
+    evaluator_rows = selectors.target_rows(user=users["evaluator"], year=2024)
+    assert (
+        evaluator_rows[0].suppressed
+        and evaluator_rows[0].actual is None
+        and evaluator_rows[0].achieved is None
+    )
+    login(client, users["evaluator"])
+    html = client.get(reverse("evaluation:target_list") + "?year=2024").content.decode()
+    assert "秘匿処理" in html and "未達成" not in html
+    municipal_rows = selectors.target_rows(user=users["municipal"], year=2024)
+    assert municipal_rows[0].actual == 2 and municipal_rows[0].achieved is False
