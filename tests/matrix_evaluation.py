@@ -85,6 +85,7 @@ ROWS: dict = {
     "api:evaluation_target": ("GET", "evaluation_target", _everyone(other=404) | {"anonymous": 401}),
     "evaluation:stats": ("GET", None, _STATS),
     "evaluation:stats_export": ("GET", {"fmt": "evaluation_stats_fmt"}, _STATS),
+    "evaluation:stats_print": ("GET", None, _STATS),
     "evaluation:dashboard": ("GET", None, _STATS),
     "api:statistics": ("GET", None, _STATS | {"anonymous": 401}),
 }

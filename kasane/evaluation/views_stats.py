@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kasane.cases.lifecycle import STATE_LABELS, State
+from kasane.core import audit
+from kasane.core.pdf import font_family_css, pdf_response, render_pdf
 from kasane.core.spreadsheets import XLSX_TYPE, download_response
 from kasane.core.wareki import WarekiError, fiscal_year, format_fiscal_year, parse_fiscal_year
 
-from . import statistics
+from . import charts, statistics
 
 EXPORTS = {
     "xlsx": ("xlsx", "utf-8-sig", XLSX_TYPE, "xlsx"),
@@ -79,6 +81,57 @@ def stats_export(request, fmt: str):
     kind, encoding, content_type, ext = EXPORTS[fmt]
     data = statistics.export_bytes(result, kind, encoding=encoding)
     return download_response(data, statistics.export_filename(result, ext), content_type)
+
+
+@login_required
+def stats_print(request):
+    """The 年度's statistics as an A4 (landscape) PDF for the council: the page's figures (same code path, same
+    秘匿処理) by section with monthly columns, and SVG charts drawn on the server (suppressed counts not drawn)."""
+    access = _access(request)
+    fy, error = _year(request)
+    if error:
+        return render(
+            request, "evaluation/stats.html", {"error": error, "years": _year_choices(fy)}, status=400
+        )
+    user = request.user
+    result = statistics.statistics_for(user=user, fiscal_year=fy)
+    period = statistics.Period(user.municipality_id, fy, access.counter)
+    below = user.municipality.stats_suppression_below if access.suppress else 0
+    by_state = statistics.open_cases_by_state(period)
+    states = [(STATE_LABELS[s], statistics.suppress_value(by_state.get(s.value, 0), below))
+              for s in State if s != State.CLOSED]  # fmt: skip
+    problems = [r for r in result.rows if r.figure == "consultations_by_problem" and r.level]
+    font = font_family_css()
+    real, total = result.row("consultations_real"), result.row("consultations_all")
+    chart_list = [
+        ("相談件数の月別推移（実数・のべ）", charts.line_chart(
+            statistics.MONTH_LABELS, [("実数", real.months), ("のべ", total.months)],
+            title="相談件数の月別推移", width=500, height=190, font_family=font)),
+        ("課題別の新規相談（実数・複数回答）", charts.hbar_chart(
+            [r.label for r in problems], [r.total for r in problems], title="課題別の新規相談",
+            width=500, font_family=font)),
+        ("つなぎ・事例・会議（月別）", charts.bar_chart(
+            statistics.MONTH_LABELS,
+            [(result.row(k).label.split("（")[0], result.row(k).months)
+             for k in ("referrals_made", "cases_opened", "meetings_plan")],
+            title="つなぎ・事例・会議の月別件数", width=500, height=190, font_family=font)),
+        ("支援中の事例（段階別・印刷時点）", charts.hbar_chart(
+            [label for label, _ in states], [value for _, value in states], title="支援中の事例の段階別件数",
+            width=500, font_family=font)),
+    ]  # fmt: skip
+    audit.record(user=user, action=audit.Action.PRINT, obj=user.municipality,
+                 detail=f"実績統計 {result.fiscal_label}{'（秘匿処理）' if result.suppressed else ''}")  # fmt: skip
+    pdf = render_pdf(
+        "evaluation/stats_print.html",
+        {
+            "stats": result,
+            "months": statistics.MONTH_LABELS,
+            "below": user.municipality.stats_suppression_below,
+            "charts": chart_list,
+            "printed_on": timezone.localdate(),
+        },
+    )
+    return pdf_response(pdf, f"実績統計_{result.fiscal_label}.pdf")
 
 
 def _chart_value(value):
