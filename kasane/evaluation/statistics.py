@@ -2,8 +2,10 @@
 
 Every figure is an entry of FIGURES (key, Japanese label, section, function); the function returns counts per
 month of the 年度 (April first), optionally per breakdown value. Nothing is typed in: the figures come from
-intake, cases and meetings. Outreach engagements, participation matches and community sessions join the
-registry once their apps have records.
+intake, cases, meetings, outreach engagements, participation matches and community records. Figures of
+persons (実人数) count each person once per month and once in the 年度 (the 年度計 is not the sum of the
+months). Community records (地域づくり) belong to no counter: they count for the whole municipality in every
+view.
 
 Who sees what (decided here, used by the pages, the API and the command):
 - `aggregates.view` (評価者, 市町村担当, 管理者): the whole municipality.
@@ -19,12 +21,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Func, IntegerField, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,17 +92,51 @@ def month_index(d: date) -> int:
 Counts = dict[str, list[int]]  # breakdown value ("" for the figure itself) → 12 monthly counts
 
 
-def _by_month(qs, date_field: str, *, by: str | None = None, is_datetime: bool = False) -> Counts:
-    """One GROUP BY (day[, breakdown]) query over rows whose `date_field` falls in the period; the ≤ 366 days
-    are folded into months here. Grouping by the stored date (not a month expression) lets the database use
-    its plain column: SQLite evaluates Django's month truncation as a Python function on every row."""
-    day = TruncDate(date_field, tzinfo=timezone.get_current_timezone()) if is_datetime else F(date_field)
+class MonthOf(Func):
+    """The month number (1–12) of a date column, in plain SQL on both databases (Django's ExtractMonth and
+    TruncMonth are Python functions evaluated per row on SQLite). Within one 年度 it names the month."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="EXTRACT(MONTH FROM %(expressions)s)", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):  # dates are stored as 'YYYY-MM-DD'
+        return super().as_sql(compiler, connection, template="CAST(substr(%(expressions)s, 6, 2) AS integer)",
+                              **extra)  # fmt: skip
+
+
+def _month_slot(value) -> int:
+    """A MonthOf value (1–12) → 0 for April … 11 for March."""
+    return (int(value) - 4) % 12
+
+
+def _by_month(qs, date_field: str, *, by: str | None = None, is_datetime: bool = False, value=None) -> Counts:
+    """One GROUP BY (month[, breakdown]) query over rows whose `date_field` falls in the period (the caller
+    filters). A date column is grouped by its month number (plain SQL); a datetime column by its local day
+    (≤ 366 groups), folded into months here. `value` sums an expression instead of counting rows."""
+    if is_datetime:
+        bucket, slot = TruncDate(date_field, tzinfo=timezone.get_current_timezone()), month_index
+    else:
+        bucket, slot = MonthOf(F(date_field)), _month_slot
     values = ["d", by] if by else ["d"]
+    measure = Count("pk") if value is None else Coalesce(Sum(value), 0)
     result: Counts = defaultdict(lambda: [0] * 12)
-    for row in qs.annotate(d=day).values(*values).annotate(n=Count("pk")).order_by():
+    for row in qs.annotate(d=bucket).values(*values).annotate(n=measure).order_by():
         key = "" if not by else ("" if row[by] is None else str(row[by]))
-        result[key][month_index(row["d"])] += row["n"]
+        result[key][slot(row["d"])] += int(row["n"])
     return dict(result)
+
+
+def _distinct_by_month(qs, date_field: str, distinct: str) -> tuple[Counts, int]:
+    """実人数: distinct `distinct` values per month (one GROUP BY month) and in the whole period (one COUNT
+    DISTINCT); the rows are already filtered to the period."""
+    months = [0] * 12
+    grouped = qs.annotate(d=MonthOf(F(date_field))).values("d").annotate(n=Count(distinct, distinct=True))
+    for row in grouped.order_by():
+        months[_month_slot(row["d"])] += row["n"]
+    total = qs.aggregate(n=Count(distinct, distinct=True))["n"]
+    return {"": months}, total
 
 
 def _in_period(period: Period, date_field: str, *, is_datetime: bool = False) -> Q:
@@ -117,25 +154,77 @@ def _consultations(period: Period):
     return qs.filter(_in_period(period, "received_on"), period.holder("agency"))
 
 
+# The five consultation figures come from one scan: GROUP BY (month, agency) with a conditional count per
+# route and per consulter (a few hundred result rows), shared by the figures of one `compute` run.
+_shared: ContextVar[dict | None] = ContextVar("kasane_statistics_shared", default=None)
+
+
+def _once(name: str, period: Period, build: Callable[[], object]):
+    """`build()` once per `compute` run (figures computed one by one outside it build their own)."""
+    shared = _shared.get()
+    if shared is None:
+        return build()
+    key = (name, period)
+    if key not in shared:
+        shared[key] = build()
+    return shared[key]
+
+
+def _choice_values(label: str, name: str) -> list[str]:
+    return [value for value, _label in _model(label)._meta.get_field(name).choices]
+
+
+def _consultation_cube(period: Period) -> dict[str, Counts]:
+    routes = _choice_values("intake.Consultation", "route")
+    consulters = _choice_values("intake.Consultation", "consulter")
+    measures = {"n": Count("pk"), "real": Count("pk", filter=Q(first_consultation__isnull=True))}
+    measures |= {f"route_{i}": Count("pk", filter=Q(route=v)) for i, v in enumerate(routes)}
+    measures |= {f"consulter_{i}": Count("pk", filter=Q(consulter=v)) for i, v in enumerate(consulters)}
+    rows = _consultations(period).annotate(d=MonthOf(F("received_on"))).values("d", "agency_id")
+    cube: dict[str, Counts] = {
+        name: defaultdict(lambda: [0] * 12) for name in ("all", "agency", "route", "consulter")
+    }
+    for row in rows.annotate(**measures).order_by():
+        m = _month_slot(row["d"])
+        cube["all"][""][m] += row["n"]
+        cube["all"]["real"][m] += row["real"]
+        cube["agency"]["" if row["agency_id"] is None else str(row["agency_id"])][m] += row["n"]
+        for name, values in (("route", routes), ("consulter", consulters)):
+            counted = 0
+            for i, v in enumerate(values):
+                if row[f"{name}_{i}"]:
+                    cube[name][v][m] += row[f"{name}_{i}"]
+                    counted += row[f"{name}_{i}"]
+            if counted < row["n"]:  # a value outside the choices (or blank): 未記入
+                cube[name][""][m] += row["n"] - counted
+    return {name: dict(counts) for name, counts in cube.items()}
+
+
+def _cube(period: Period, name: str) -> Counts:
+    return _once("consultations", period, lambda: _consultation_cube(period))[name]
+
+
 def consultations_real(period: Period) -> Counts:
     """実数: first consultations (a follow-up names its first consultation and counts in のべ only)."""
-    return _by_month(_consultations(period).filter(first_consultation__isnull=True), "received_on")
+    months = _cube(period, "all").get("real")
+    return {"": list(months)} if months else {}
 
 
 def consultations_all(period: Period) -> Counts:
-    return _by_month(_consultations(period), "received_on")
+    months = _cube(period, "all").get("")
+    return {"": list(months)} if months else {}
 
 
 def consultations_by_agency(period: Period) -> Counts:
-    return _by_month(_consultations(period), "received_on", by="agency_id")
+    return {k: list(v) for k, v in _cube(period, "agency").items()}
 
 
 def consultations_by_route(period: Period) -> Counts:
-    return _by_month(_consultations(period), "received_on", by="route")
+    return {k: list(v) for k, v in _cube(period, "route").items()}
 
 
 def consultations_by_consulter(period: Period) -> Counts:
-    return _by_month(_consultations(period), "received_on", by="consulter")
+    return {k: list(v) for k, v in _cube(period, "consulter").items()}
 
 
 def consultations_by_problem(period: Period) -> Counts:
@@ -251,6 +340,76 @@ def items_discussed(kind: str) -> Callable[[Period], Counts]:
     return compute
 
 
+YEAR_TOTAL = "@year"  # in Counts: [the 年度's count] where it is not the sum of the months (実人数)
+
+
+def _engagement_attempts(period: Period):
+    qs = _model("outreach.EngagementAttempt").objects.filter(
+        engagement__municipality_id=period.municipality_id
+    )
+    return qs.filter(_in_period(period, "attempted_on"), period.holder("engagement__created_by_agency"))
+
+
+def outreach_persons(period: Period) -> Counts:
+    """アウトリーチの対象者（実人数）: engagements with at least one contact attempt in the month / 年度."""
+    months, total = _distinct_by_month(_engagement_attempts(period), "attempted_on", "engagement_id")
+    return {**months, YEAR_TOTAL: [total]}
+
+
+def outreach_attempts(period: Period) -> Counts:
+    return _by_month(_engagement_attempts(period), "attempted_on")
+
+
+def _matches_started(period: Period):
+    qs = _model("participation.Match").objects.filter(municipality_id=period.municipality_id)
+    return qs.filter(_in_period(period, "started_on"), period.holder("case__opened_by_agency"))
+
+
+def participation_persons(period: Period) -> Counts:
+    """参加支援につながった人（実人数）: persons with a match (参加) started in the month / 年度."""
+    months, total = _distinct_by_month(_matches_started(period), "started_on", "person_id")
+    return {**months, YEAR_TOTAL: [total]}
+
+
+def cooperating_businesses(period: Period) -> Counts:
+    """協力企業・団体（実数）: resources of the work kinds (WORK_KINDS) with a match started in the month / 年度."""
+    from kasane.participation.models import WORK_KINDS
+
+    qs = _matches_started(period).filter(resource__kind__name__in=WORK_KINDS)
+    months, total = _distinct_by_month(qs, "started_on", "resource_id")
+    return {**months, YEAR_TOTAL: [total]}
+
+
+def _community(period: Period, label: str, municipality_field: str = "municipality_id"):
+    qs = _model(label).objects.filter(**{municipality_field: period.municipality_id})
+    return qs.filter(_in_period(period, "held_on"))
+
+
+def community_sessions(period: Period) -> Counts:
+    return _by_month(_community(period, "community.Session", "activity__municipality_id"), "held_on")
+
+
+def community_participants(period: Period) -> Counts:
+    """参加者のべ人数: the sum of the age bands of every session."""
+    from kasane.community.models import AGE_BAND_FIELDS
+
+    total = sum((F(name) for name in AGE_BAND_FIELDS[1:]), F(AGE_BAND_FIELDS[0]))
+    qs = _community(period, "community.Session", "activity__municipality_id")
+    return _by_month(qs, "held_on", value=total)
+
+
+def community_network_meetings(period: Period) -> Counts:
+    return _by_month(_community(period, "community.NetworkMeeting"), "held_on")
+
+
+def community_trainings(period: Period) -> Counts:
+    return _by_month(_community(period, "community.Training"), "held_on")
+
+
+def community_trainees(period: Period) -> Counts:
+    return _by_month(_community(period, "community.Training"), "held_on", value=F("trainees"))
+
+
 # --- the registry ------------------------------------------------------------------------------------------
 
 
@@ -315,6 +474,16 @@ FIGURES: list[Figure] = [
            link=("meetings:meeting_list", lambda p, v: {})),
     Figure("items_confidential", "支援会議で検討した議題", "会議", items_discussed("confidential")),
     Figure("contact_attempts", "連絡の試み（訪問・電話など）", "アウトリーチ", contact_attempts),
+    Figure("outreach_persons", "アウトリーチの対象者（実人数）", "アウトリーチ", outreach_persons,
+           link=("outreach:engagement_list", lambda p, v: {})),
+    Figure("outreach_attempts", "アウトリーチの連絡の試み", "アウトリーチ", outreach_attempts),
+    Figure("participation_persons", "参加支援につながった人（実人数）", "参加支援", participation_persons),
+    Figure("cooperating_businesses", "協力企業・団体（就労体験等、実数）", "参加支援", cooperating_businesses),
+    Figure("community_sessions", "地域づくりの活動の開催", "地域づくり", community_sessions),
+    Figure("community_participants", "活動の参加者（のべ）", "地域づくり", community_participants),
+    Figure("community_network_meetings", "ネットワーク会議・協議体の開催", "地域づくり", community_network_meetings),
+    Figure("community_trainings", "養成講座・研修の開催", "地域づくり", community_trainings),
+    Figure("community_trainees", "養成講座・研修の受講者", "地域づくり", community_trainees),
 ]  # fmt: skip
 FIGURES_BY_KEY = {f.key: f for f in FIGURES}
 SECTIONS = list(dict.fromkeys(f.section for f in FIGURES))
@@ -384,11 +553,21 @@ class Statistics:
 
 
 def compute(period: Period, figures: list[Figure] | None = None) -> list[Row]:
+    token = _shared.set({})
+    try:
+        return _compute(period, figures)
+    finally:
+        _shared.reset(token)
+
+
+def _compute(period: Period, figures: list[Figure] | None) -> list[Row]:
     rows: list[Row] = []
     for figure in figures or FIGURES:
         counts = figure.compute(period)
         if figure.breakdown is None:
-            rows.append(Row(figure.key, figure.key, figure.section, figure.label, counts.get("", [0] * 12)))
+            year = counts.get(YEAR_TOTAL)
+            rows.append(Row(figure.key, figure.key, figure.section, figure.label, counts.get("", [0] * 12),
+                            total=year[0] if year else None))  # fmt: skip
             continue
         labels = figure.breakdown(period.municipality_id)
         total = [sum(col) for col in zip(*counts.values(), strict=True)] if counts else [0] * 12
@@ -488,22 +667,21 @@ STAT_KEY_FIGURES: dict[str, tuple[str, ...]] = {
     "plans_made": ("plans_made",),
     "integrated_meetings": ("meetings_plan",),
     "confidential_meetings": ("meetings_confidential",),
-    # Counted once outreach, participation and community records exist (issue 5).
-    "participation_persons": (),
-    "cooperating_businesses": (),
-    "outreach_persons": (),
-    "community_sessions": (),
+    "participation_persons": ("participation_persons",),
+    "cooperating_businesses": ("cooperating_businesses",),
+    "outreach_persons": ("outreach_persons",),
+    "community_sessions": ("community_sessions",),
 }
 
 
 def stat_value(municipality, fiscal_year: int, key: str) -> int | None:
-    """The 年度's actual for an outcome target's statistic (whole municipality, unsuppressed), or None when the
-    records it counts do not exist yet (or the key is unknown)."""
+    """The 年度's actual for an outcome target's statistic (whole municipality, unsuppressed; a 実人数 figure
+    counts each person once in the 年度), or None for an unknown key."""
     figure_keys = STAT_KEY_FIGURES.get(key, ())
     if not figure_keys:
         return None
-    period = Period(municipality.pk, fiscal_year)
-    return sum(sum(sum(m) for m in FIGURES_BY_KEY[k].compute(period).values()) for k in figure_keys)
+    rows = compute(Period(municipality.pk, fiscal_year), [FIGURES_BY_KEY[k] for k in figure_keys])
+    return sum(r.total for r in rows if r.level == 0)
 
 
 # --- output ----------------------------------------------------------------------------------------------

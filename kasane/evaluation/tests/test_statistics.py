@@ -12,12 +12,16 @@ from conftest import make_agency, make_user
 from kasane.cases import services
 from kasane.cases.models import SupportPlan, Transition
 from kasane.cases.tests.conftest import hold_meeting, make_plan, open_case, refresh
+from kasane.community import services as community_services
 from kasane.core.roles import Role
 from kasane.evaluation import statistics as stats
 from kasane.evaluation.stat_keys import STAT_KEYS
 from kasane.intake import services as intake_services
 from kasane.intake.models import Referral
 from kasane.meetings import services as meeting_services
+from kasane.outreach import services as outreach_services
+from kasane.participation import services as participation_services
+from kasane.participation.tests.conftest import make_resource
 
 pytestmark = pytest.mark.django_db
 JST = ZoneInfo("Asia/Tokyo")
@@ -81,7 +85,9 @@ def step(user, case, action, *, on=None, **kw):
 def year(municipality, agency):
     """A scripted 年度 2024 (and its neighbours) at a 包括 and the municipal office."""
     other = make_agency(municipality, "障害者生活支援センター")
-    worker = make_user(municipality, "kyodo", [Role.COLLABORATION, Role.COUNSELOR], agency=agency)
+    worker = make_user(
+        municipality, "kyodo", [Role.COLLABORATION, Role.COUNSELOR, Role.OUTREACH], agency=agency
+    )
     office = make_user(municipality, "shichoson", [Role.MUNICIPAL])
     receiver = make_user(municipality, "shogai", [Role.COUNSELOR], agency=other)
 
@@ -127,6 +133,12 @@ def year(municipality, agency):
     step(worker, case_a, "submit_plan")
     services.decision_record(user=office, case=refresh(case_a), plan=v2, decided_on=date(2024, 10, 1))
     step(worker, case_a, "start_support", on=date(2024, 10, 2))
+    # 参加支援 of A: a 協力企業 from 3/31 (the old 年度), a 居場所 from 4/1, a 中間的就労 from July.
+    work = make_resource(worker, "農園 みどり", kind_name="協力企業")
+    place = make_resource(worker, "居場所 ひだまり", kind_name="居場所")
+    workshop = make_resource(worker, "工房 つむぎ", kind_name="就労体験・中間的就労")
+    for resource, on in ((work, date(2024, 3, 31)), (place, date(2024, 4, 1)), (workshop, date(2024, 7, 15))):
+        participate(worker, case_a, resource, on)
     hold_meeting(worker, case_a, 3, outcome="closure", held_on=date(2025, 3, 10))
     step(worker, case_a, "close", closing_evaluation="自立", follow_up="見守り")
     Transition.objects.filter(case=case_a, action="close").update(at=at(2025, 3, 31, 23, 0))
@@ -144,6 +156,10 @@ def year(municipality, agency):
         services.contact_attempt_record(
             user=worker, case=case_c, attempted_on=on, method="phone", outcome="absent"
         )
+    # 参加支援 of C: the same 協力企業 from May, the same 工房 from July; a 居場所 still being arranged.
+    participate(worker, case_c, work, date(2024, 5, 1))
+    participate(worker, case_c, workshop, date(2024, 7, 20))
+    participation_services.match_create(user=worker, case=refresh(case_c), resource=place)
     hold_meeting(worker, case_c, 4, outcome="suspension", held_on=date(2024, 6, 20))
     step(worker, case_c, "suspend", suspension_reason="連絡がとれない")
     Transition.objects.filter(case=case_c, action="suspend").update(at=at(2024, 6, 21))
@@ -157,7 +173,48 @@ def year(municipality, agency):
     meeting_services.meeting_create(
         user=office, kind="confidential", title="次回", held_on=date(2024, 8, 20), online=True
     )
+
+    # Outreach: one engagement reached on 3/31 (old 年度), 4/1 and 4/20; one in June, August and on 3/31;
+    # one from 4/1 of the next 年度; one never reached (no attempt: no person counted).
+    for started, attempts in (
+        (date(2024, 3, 1), (date(2024, 3, 31), date(2024, 4, 1), date(2024, 4, 20))),
+        (date(2024, 6, 1), (date(2024, 6, 3), date(2024, 8, 10), date(2025, 3, 31))),
+        (date(2025, 4, 1), (date(2025, 4, 1),)),
+        (date(2024, 5, 1), ()),
+    ):
+        engagement = outreach_services.engagement_create(
+            user=worker, description="60代男性、鷺山のアパート", source="commissioner", started_on=started
+        )
+        for on in attempts:
+            outreach_services.attempt_record(user=worker, engagement=engagement, attempted_on=on, method="visit",
+                                             outcome="absent")  # fmt: skip
+
+    # 地域づくり (the municipal office): sessions with attendance by age band, network meetings, trainings.
+    salon = community_services.activity_create(user=office, name="本荘サロン", project="3kon")
+    for on, bands in (
+        (date(2024, 3, 31), {"age_65_74": 10}),
+        (date(2024, 4, 1), {"age_65_74": 5, "age_75_over": 7}),
+        (date(2024, 4, 15), {"age_0_17": 3}),
+        (date(2025, 3, 31), {"age_18_39": 1, "age_40_64": 3, "volunteers": 6}),
+        (date(2025, 4, 1), {"age_65_74": 9}),
+    ):
+        community_services.session_record(user=office, activity=salon, held_on=on, **bands)
+    for on in (date(2024, 3, 31), date(2024, 4, 1), date(2024, 11, 5)):
+        community_services.network_meeting_create(user=office, kind="network", title=f"会議 {on}", held_on=on,
+                                                  participants=20)  # fmt: skip
+    for on, trainees in ((date(2024, 3, 31), 11), (date(2024, 4, 1), 8), (date(2025, 3, 31), 25),
+                         (date(2025, 4, 1), 30)):  # fmt: skip
+        community_services.training_create(user=office, title=f"見守りサポーター養成講座 {on}", held_on=on,
+                                           trainees=trainees, completed=trainees)  # fmt: skip
     return {"municipality": municipality, "agency": agency, "worker": worker, "office": office}
+
+
+def participate(user, case, resource, on):
+    """A match to `resource` approached and started on `on` (参加開始)."""
+    match = participation_services.match_create(user=user, case=refresh(case), resource=resource)
+    match = participation_services.match_approach(user=user, match=match, version=match.version, approached_on=on,
+                                                  note="見学の調整")  # fmt: skip
+    return participation_services.match_start(user=user, match=match, version=match.version, started_on=on)
 
 
 EXPECTED = {
@@ -190,7 +247,17 @@ EXPECTED = {
     "meetings_confidential": months(aug=2),
     "items_confidential": months(aug=2),
     "contact_attempts": months(may=2, jun=3),
+    "outreach_attempts": months(apr=2, jun=1, aug=1, mar=1),
+    "outreach_persons": months(apr=1, jun=1, aug=1, mar=1),  # 年度計 2 (実人数), checked below
+    "participation_persons": months(apr=1, may=1, jul=2),  # A and C in July; 年度計 2
+    "cooperating_businesses": months(may=1, jul=1),  # the 工房 counts once in July; 年度計 2
+    "community_sessions": months(apr=2, mar=1),
+    "community_participants": months(apr=15, mar=4),  # volunteers are not participants
+    "community_network_meetings": months(apr=1, nov=1),
+    "community_trainings": months(apr=1, mar=1),
+    "community_trainees": months(apr=8, mar=25),
 }
+YEAR_TOTALS = {"outreach_persons": 2, "participation_persons": 2, "cooperating_businesses": 2}  # 実人数
 
 
 def test_every_figure_of_the_scripted_year(year):
@@ -198,7 +265,7 @@ def test_every_figure_of_the_scripted_year(year):
     for key, expected in EXPECTED.items():
         row = result.row(key)
         assert row.months == expected, key
-        assert row.total == sum(expected), key
+        assert row.total == YEAR_TOTALS.get(key, sum(expected)), key
     by_agency = {r.label: r.total for r in result.rows if r.figure == "consultations_by_agency" and r.level}
     assert by_agency == {"地域包括支援センター": 3, "障害者生活支援センター": 0, "市町村（所管課）": 1}
     assert {r.figure for r in result.rows} == {f.key for f in stats.FIGURES}
@@ -209,8 +276,16 @@ def test_neighbouring_years_get_the_boundary_records(year):
     assert old.row("consultations_real").months == months(mar=2)  # 3/30 and 3/31
     assert old.row("referrals_made").months == months(mar=1)  # sent 23:30 on 3/31 (JST)
     assert old.row("cases_opened").months == months(mar=1)
+    for key in ("outreach_persons", "outreach_attempts", "participation_persons", "cooperating_businesses",
+                "community_sessions", "community_network_meetings", "community_trainings"):  # fmt: skip
+        assert old.row(key).months == months(mar=1), key
+    assert old.row("community_participants").months == months(mar=10)
+    assert old.row("community_trainees").months == months(mar=11)
     new = stats.yearly_statistics(municipality=year["municipality"], fiscal_year=2025)
     assert new.row("consultations_all").months == months(apr=1)
+    assert new.row("outreach_persons").months == months(apr=1) and new.row("outreach_persons").total == 1
+    assert new.row("community_sessions").months == months(apr=1)
+    assert new.row("community_trainees").months == months(apr=30)
 
 
 def test_a_meeting_counts_once_it_is_held(year):
@@ -229,6 +304,10 @@ def test_a_counter_sees_its_own_figures(year):
     assert office.row("consultations_all").total == 1
     assert office.row("meetings_confidential").total == 2
     assert office.row("cases_opened").total == 0
+    assert office.row("outreach_persons").total == 0 and own.row("outreach_persons").total == 2
+    assert office.row("participation_persons").total == 0 and own.row("participation_persons").total == 2
+    # 地域づくり records belong to no counter: the municipality's figures in every view.
+    assert office.row("community_sessions").total == own.row("community_sessions").total == 3
 
 
 def test_another_municipality_counts_nothing(year, other_municipality):
@@ -243,6 +322,8 @@ def test_suppression_hides_1_and_2_only(year):
     assert result.row("meetings_plan").total == 4
     assert result.row("cases_opened").total == "*"
     assert result.row("cases_opened").months[1] == 0  # zero stays zero
+    assert result.row("outreach_persons").total == "*"  # the 実人数 of the 年度 is suppressed as itself
+    assert result.row("community_participants").months == months(apr=15, mar=4)
 
 
 def test_stat_value_for_every_target_key(year):
@@ -255,7 +336,11 @@ def test_stat_value_for_every_target_key(year):
     assert values["plans_made"] == 2
     assert values["integrated_meetings"] == 4
     assert values["confidential_meetings"] == 2
-    assert values["participation_persons"] is None
+    assert values["participation_persons"] == 2
+    assert values["cooperating_businesses"] == 2
+    assert values["outreach_persons"] == 2
+    assert values["community_sessions"] == 3
+    assert all(value is not None for value in values.values())
     assert stats.stat_value(municipality, FY, "no_such_key") is None
 
 
