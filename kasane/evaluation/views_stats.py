@@ -119,6 +119,16 @@ def stats_print(request):
             [label for label, _ in states], [value for _, value in states], title="支援中の事例の段階別件数",
             width=500, font_family=font)),
     ]  # fmt: skip
+    trend = [(format_fiscal_year(y), statistics.suppress_value(real, below), statistics.suppress_value(all_, below))
+             for y, real, all_ in statistics.yearly_trend(period)]  # fmt: skip
+    trend_chart = charts.bar_chart(
+        [t[0] for t in trend],
+        [("実数", [t[1] for t in trend]), ("のべ", [t[2] for t in trend])],
+        title="相談件数の年度別推移",
+        width=500,
+        height=190,
+        font_family=font,
+    )
     audit.record(user=user, action=audit.Action.PRINT, obj=user.municipality,
                  detail=f"実績統計 {result.fiscal_label}{'（秘匿処理）' if result.suppressed else ''}")  # fmt: skip
     pdf = render_pdf(
@@ -128,6 +138,10 @@ def stats_print(request):
             "months": statistics.MONTH_LABELS,
             "below": user.municipality.stats_suppression_below,
             "charts": chart_list,
+            "trend": trend,
+            "trend_chart": trend_chart,
+            "overdue": statistics.suppress_value(statistics.overdue_now(period), below),
+            "targets": _targets(request, access, fy) if access.whole_municipality else None,
             "printed_on": timezone.localdate(),
         },
     )

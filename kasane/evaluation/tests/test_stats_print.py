@@ -71,6 +71,8 @@ def test_the_municipal_office_gets_an_a4_pdf_with_japanese_labels_figures_and_ch
     for label in ("相談件数の月別推移（実数・のべ）", "課題別の新規相談（実数・複数回答）", "支援中の事例（段階別・印刷時点）",
                   "実数 のべ", "ひきこもり・不登校", "プラン作成中", "4月"):  # fmt: skip
         assert label in text
+    assert "相談件数の年度別推移（実数・のべ）" in text and "令和2年度" in text
+    assert "成果目標と実績（令和6年度）" in text and "応答期限を過ぎて未応答のつなぎ（印刷時点）：0件" in text
     assert not any(name in text for name in NAMES)
     entry = AccessLogEntry.objects.get(action=AccessLogEntry.Action.PRINT, user=recorded["municipal"])
     assert entry.detail == "実績統計 令和6年度" and entry.object_type == "core.municipality"
@@ -101,6 +103,7 @@ def test_a_counselor_prints_their_counters_figures_and_wareki_years_are_accepted
     _, text = pdf_text(client, recorded["counselor"], "/evaluation/stats/print.pdf?fiscal_year=令和6年度")
     assert "実績統計（令和6年度）" in text and "地域包括支援センターの記録のみ" in text
     assert table_rows(text)["新規相談（実数）"][:4] == ["4", "4", "0", "0"]
+    assert "成果目標と実績" not in text  # the municipality's targets are not a counter's
 
 
 @pytest.mark.django_db
