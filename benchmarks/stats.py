@@ -37,6 +37,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from kasane.cases.models import CollaborationCase, ContactAttempt, SupportPlan, Transition  # noqa: E402
+from kasane.community.models import Activity, NetworkMeeting, Session, Training  # noqa: E402
 from kasane.core.models import Municipality, StaffRole, User  # noqa: E402
 from kasane.core.roles import Role  # noqa: E402
 from kasane.core.wareki import fiscal_year_range  # noqa: E402
@@ -44,6 +45,8 @@ from kasane.directory.models import Agency  # noqa: E402
 from kasane.evaluation import statistics as stats  # noqa: E402
 from kasane.intake.models import Consultation, ConsultationProblem, Problem, Referral  # noqa: E402
 from kasane.meetings.models import AgendaItem, Meeting  # noqa: E402
+from kasane.outreach.models import Engagement, EngagementAttempt  # noqa: E402
+from kasane.participation.models import WORK_KINDS, Match, Resource, ResourceKind  # noqa: E402
 from kasane.people.models import Person  # noqa: E402
 
 CODE = "219999"
@@ -71,6 +74,18 @@ def build(total: int, rnd: random.Random) -> Municipality:
         staff[agency_id] = user.pk
     start = fiscal_year_range(FIRST_YEAR)[0]
     days = (fiscal_year_range(FIRST_YEAR + YEARS - 1)[1] - start).days + 1
+    kinds = ResourceKind.objects.bulk_create(
+        ResourceKind(municipality=municipality, name=name, order=i)
+        for i, name in enumerate((*WORK_KINDS, "居場所"))
+    )
+    resources = Resource.objects.bulk_create(
+        Resource(municipality=municipality, name=f"受け入れ先 {i}", kind=kinds[i % len(kinds)])
+        for i in range(80)
+    )
+    activities = Activity.objects.bulk_create(
+        Activity(municipality=municipality, name=f"サロン {i}", project="3kon") for i in range(60)
+    )
+    shared = {"resources": [r.pk for r in resources], "activities": [a.pk for a in activities]}
     started = time.perf_counter()
     rows = 0
     for first in range(0, total, BATCH):
@@ -83,7 +98,8 @@ def build(total: int, rnd: random.Random) -> Municipality:
             consultations = []
             for i in range(size):
                 agency_id = rnd.choices(agency_ids, weights)[0]
-                on = start + timedelta(days=rnd.randrange(days))
+                # Recorded as they happen: the table is in date order (a 年度's rows are together).
+                on = start + timedelta(days=(first + i) * days // total)
                 c = Consultation(
                     municipality=municipality, agency_id=agency_id, staff_id=staff[agency_id], received_on=on,
                     route=rnd.choice(ROUTES), consulter=rnd.choice(CONSULTERS), person=persons[i // 2],
@@ -114,7 +130,11 @@ def build(total: int, rnd: random.Random) -> Municipality:
                     responded_at=None if status == "sent" else sent + timedelta(days=rnd.randrange(1, 10)),
                 ))  # fmt: skip
             Referral.objects.bulk_create(referrals)
-            rows += _activity(municipality, firsts[::40], staff, rnd) + len(consultations) + len(problems)
+            rows += (
+                _activity(municipality, firsts[::40], staff, rnd, shared) + len(consultations) + len(problems)
+            )
+            rows += _community(municipality, consultations[0].received_on, consultations[-1].received_on, size,
+                               shared, rnd)  # fmt: skip
             rows += len(referrals)
         if (first // BATCH) % 20 == 0 or first + size == total:
             print(f"  built {first + size:,} consultations ({rows:,} rows) in {time.perf_counter() - started:.0f} s",
@@ -122,8 +142,30 @@ def build(total: int, rnd: random.Random) -> Municipality:
     return municipality
 
 
-def _activity(municipality, sources, staff, rnd) -> int:
-    """Cases from some first consultations, each with plans, contact attempts, a transition and a meeting."""
+def _community(municipality, lo, hi, size, shared, rnd) -> int:
+    """地域づくり over the batch's days: a session per 20 consultations, network meetings and trainings."""
+    span = (hi - lo).days + 1
+    sessions = Session.objects.bulk_create(
+        Session(activity_id=rnd.choice(shared["activities"]), held_on=lo + timedelta(days=rnd.randrange(span)),
+                age_65_74=rnd.randrange(20), age_75_over=rnd.randrange(20), age_0_17=rnd.randrange(5))
+        for _ in range(size // 20)
+    )  # fmt: skip
+    meetings = NetworkMeeting.objects.bulk_create(
+        NetworkMeeting(municipality=municipality, kind="network", title="会議", participants=20,
+                       held_on=lo + timedelta(days=rnd.randrange(span)))
+        for _ in range(size // 1000)
+    )  # fmt: skip
+    trainings = Training.objects.bulk_create(
+        Training(municipality=municipality, title="講座", trainees=30, completed=25,
+                 held_on=lo + timedelta(days=rnd.randrange(span)))
+        for _ in range(size // 2000)
+    )  # fmt: skip
+    return len(sessions) + len(meetings) + len(trainings)
+
+
+def _activity(municipality, sources, staff, rnd, shared) -> int:
+    """Cases from some first consultations, each with plans, contact attempts, a transition and a meeting;
+    an outreach engagement with its attempts before it, and half of them a participation match."""
     cases = CollaborationCase.objects.bulk_create(
         CollaborationCase(
             municipality=municipality, person_id=c.person_id, consultation=c, title="ベンチ", opened_on=c.received_on,
@@ -148,6 +190,24 @@ def _activity(municipality, sources, staff, rnd) -> int:
         meetings.append(Meeting(municipality=municipality, kind=rnd.choice(["plan", "confidential"]), title="会議",
                                 held_on=case.opened_on + timedelta(days=20), convener_id=staff[None],
                                 legal_basis="要綱"))  # fmt: skip
+    engagements = Engagement.objects.bulk_create(
+        Engagement(municipality=municipality, description="ベンチ", source="commissioner", person_id=case.person_id,
+                   case=case, started_on=case.opened_on - timedelta(days=60), created_by_id=case.opened_by_id,
+                   created_by_agency_id=case.opened_by_agency_id)
+        for case in cases
+    )  # fmt: skip
+    reach = [
+        EngagementAttempt(engagement=e, attempted_on=e.started_on + timedelta(days=10 * d), method="visit",
+                          outcome="absent", staff_id=e.created_by_id)
+        for e in engagements for d in range(rnd.randrange(5))
+    ]  # fmt: skip
+    EngagementAttempt.objects.bulk_create(reach)
+    matches = Match.objects.bulk_create(
+        Match(municipality=municipality, case=case, person_id=case.person_id, resource_id=rnd.choice(shared["resources"]),
+              status="ongoing", approached_on=case.opened_on + timedelta(days=30),
+              started_on=case.opened_on + timedelta(days=40), worker_id=case.opened_by_id)
+        for case in cases if rnd.random() < 0.5
+    )  # fmt: skip
     SupportPlan.objects.bulk_create(plans)
     ContactAttempt.objects.bulk_create(attempts)
     Transition.objects.bulk_create(transitions)
@@ -156,7 +216,8 @@ def _activity(municipality, sources, staff, rnd) -> int:
         AgendaItem(meeting=m, kind="case", case=c, title="事例", created_by_id=staff[None])
         for m, c in zip(meetings, cases, strict=True)
     )
-    return len(cases) + len(plans) + len(attempts) + len(transitions) + len(meetings) + len(items)
+    extra = len(engagements) + len(reach) + len(matches)
+    return len(cases) + len(plans) + len(attempts) + len(transitions) + len(meetings) + len(items) + extra
 
 
 def floor_sql(municipality_id: int, fy: int) -> list:
@@ -214,6 +275,11 @@ def main() -> None:
         "plans": SupportPlan.objects.filter(case__municipality=municipality).count(),
         "contact attempts": ContactAttempt.objects.filter(case__municipality=municipality).count(),
         "meetings": Meeting.objects.filter(municipality=municipality).count(),
+        "engagement attempts": EngagementAttempt.objects.filter(
+            engagement__municipality=municipality
+        ).count(),
+        "matches": Match.objects.filter(municipality=municipality).count(),
+        "community sessions": Session.objects.filter(activity__municipality=municipality).count(),
     }
     print(
         "rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" (total {sum(counts.values()):,})"
