@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -552,12 +553,19 @@ class Statistics:
         return header, body
 
 
-def compute(period: Period, figures: list[Figure] | None = None) -> list[Row]:
+@contextmanager
+def shared_queries():
+    """Within it, figures that read the same rows share one query (see `_once`)."""
     token = _shared.set({})
     try:
-        return _compute(period, figures)
+        yield
     finally:
         _shared.reset(token)
+
+
+def compute(period: Period, figures: list[Figure] | None = None) -> list[Row]:
+    with shared_queries():
+        return _compute(period, figures)
 
 
 def _compute(period: Period, figures: list[Figure] | None) -> list[Row]:
