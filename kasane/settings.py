@@ -223,7 +223,29 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # One name per choice set that several serializers share.
-    "ENUM_NAME_OVERRIDES": {"ProblemEnum": "kasane.intake.models.Problem"},
+    # One name per choice set: several apps have a "kind", "status", "method" or "outcome" of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ProblemEnum": "kasane.intake.models.Problem",
+        "ConsentMethodEnum": "kasane.intake.models.Consent.Method",
+        "ConsultationStatusEnum": "kasane.intake.models.Consultation.Status",
+        "ReferralStatusEnum": "kasane.intake.models.Referral.Status",
+        "SupportKindEnum": "kasane.cases.models.SupportKind",
+        "ContactMethodEnum": "kasane.cases.models.ContactMethod",
+        "ContactOutcomeEnum": "kasane.cases.models.ContactOutcome",
+        "MeetingKindEnum": "kasane.meetings.models.Kind",
+        "AgendaItemKindEnum": "kasane.meetings.models.ItemKind",
+        "MeetingOutcomeEnum": "kasane.meetings.models.Outcome",
+        "GapStatusEnum": "kasane.meetings.models.ResourceGap.Status",
+        "CommunityProjectEnum": "kasane.community.models.Project",
+        "ActivityKindEnum": "kasane.community.models.ActivityKind",
+        "CoordinatorKindEnum": "kasane.community.models.Coordinator.Kind",
+        "NetworkMeetingKindEnum": "kasane.community.models.NetworkMeeting.Kind",
+        "EvaluationProjectEnum": "kasane.evaluation.models.Project",
+        "EngagementStageEnum": "kasane.outreach.models.Stage",
+        "EngagementStatusEnum": "kasane.outreach.models.Status",
+        "ResourceStatusEnum": "kasane.participation.models.Resource.Status",
+        "MatchStatusEnum": "kasane.participation.models.Match.Status",
+    },
 }
 
 LOGGING = {

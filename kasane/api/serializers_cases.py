@@ -110,7 +110,7 @@ class TeamMemberOut(serializers.ModelSerializer):
         return _holder(obj.agency)
 
     def get_staff_name(self, obj) -> str:
-        return obj.staff.get_full_name() if obj.staff_id else ""
+        return obj.staff.full_name if obj.staff_id else ""
 
 
 class NextActionOut(serializers.Serializer):
@@ -148,7 +148,7 @@ class CaseOut(CaseListOut):
         return ConsentSummaryOut(obj.consent).data if obj.consent_id else None
 
     def get_opened_by_name(self, obj) -> str:
-        return obj.opened_by.get_full_name()
+        return obj.opened_by.full_name
 
     @extend_schema_field(TeamMemberOut(many=True))
     def get_team(self, obj):
@@ -253,11 +253,19 @@ class EntryOut(serializers.ModelSerializer):
 
 
 class AssessmentListOut(serializers.ModelSerializer):
-    author_name = serializers.CharField(source="author.get_full_name", read_only=True)
+    author_name = serializers.CharField(source="author.full_name", read_only=True)
 
     class Meta:
         model = Assessment
         fields = ["id", "case", "number", "assessed_on", "author_name", "household_issues", "created_at"]
+
+    def to_representation(self, obj):
+        from kasane.core import policy
+
+        data = super().to_representation(obj)
+        if not policy.can_see_household_details(self.context["user"], obj.case.person):
+            data["household_issues"] = None  # the consent does not share the household
+        return data
 
 
 class AssessmentOut(AssessmentListOut):
@@ -268,7 +276,9 @@ class AssessmentOut(AssessmentListOut):
 
     @extend_schema_field(EntryOut(many=True))
     def get_entries(self, obj):
-        rows = obj.entries.select_related("person").prefetch_related("agencies_involved")
+        from kasane.cases.selectors import assessment_view
+
+        rows, _household = assessment_view(user=self.context["user"], assessment=obj)
         return EntryOut(rows, many=True).data
 
 
@@ -320,7 +330,7 @@ class MonitoringOut(serializers.ModelSerializer):
 
 
 class PlanOut(serializers.ModelSerializer):
-    author_name = serializers.CharField(source="author.get_full_name", read_only=True)
+    author_name = serializers.CharField(source="author.full_name", read_only=True)
     supports = serializers.SerializerMethodField()
     monitorings = MonitoringOut(many=True, read_only=True)
     needs_decision = serializers.SerializerMethodField()
@@ -365,7 +375,7 @@ class DecisionIn(serializers.Serializer):
 
 
 class DecisionOut(serializers.ModelSerializer):
-    decided_by_name = serializers.CharField(source="decided_by.get_full_name", read_only=True)
+    decided_by_name = serializers.CharField(source="decided_by.full_name", read_only=True)
     plan_number = serializers.IntegerField(source="plan.number", read_only=True)
     case_state = serializers.CharField(source="case.state", read_only=True)
 
@@ -381,7 +391,7 @@ class DecisionOut(serializers.ModelSerializer):
 class MeetingOut(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text="plan: 重層的支援会議 / confidential: 支援会議")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    convener_name = serializers.CharField(source="convener.get_full_name", read_only=True)
+    convener_name = serializers.CharField(source="convener.full_name", read_only=True)
 
     class Meta:
         model = Meeting

@@ -9,7 +9,7 @@ VERSION_HELP = "編集を始めたときの進捗管理シートの版番号。�
 VALUE = {"max_digits": 14, "decimal_places": 3, "coerce_to_string": True}
 
 
-class PlanOut(serializers.ModelSerializer):
+class EvaluationPlanOut(serializers.ModelSerializer):
     class Meta:
         model = Plan
         fields = ["id", "name", "period_from", "period_to", "section"]

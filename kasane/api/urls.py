@@ -1,7 +1,15 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views, views_cases, views_community, views_evaluation, views_outreach, views_stats
+from . import (
+    views,
+    views_cases,
+    views_community,
+    views_evaluation,
+    views_outreach,
+    views_participation,
+    views_stats,
+)
 
 app_name = "api"
 
@@ -113,6 +121,20 @@ urlpatterns = [
         views_outreach.EngagementCloseView.as_view(),
         name="engagement_close",
     ),
+    # 参加支援 (issue 5): resources, a case's needs and suggestions, matches, gaps → new resources
+    path("resources/", views_participation.ResourceListView.as_view(), name="resource_list"),
+    path("resources/<int:pk>/", views_participation.ResourceDetailView.as_view(), name="resource_detail"),
+    path(
+        "cases/<int:pk>/participation/",
+        views_participation.CaseParticipationView.as_view(),
+        name="case_participation",
+    ),
+    path("cases/<int:pk>/matches/", views_participation.CaseMatchesView.as_view(), name="case_matches"),
+    path("cases/<int:pk>/gaps/", views_participation.CaseGapsView.as_view(), name="case_gaps"),
+    path("matches/<int:pk>/", views_participation.MatchDetailView.as_view(), name="match_detail"),
+    path("matches/<int:pk>/steps/", views_participation.MatchStepView.as_view(), name="match_steps"),
+    path("gaps/", views_participation.GapListView.as_view(), name="gap_list"),
+    path("gaps/<int:pk>/resource/", views_participation.GapResourceView.as_view(), name="gap_resource"),
     # 進捗管理シート and 成果目標
     path("evaluation/plans/", views_evaluation.PlanListView.as_view(), name="evaluation_plan_list"),
     path(

@@ -195,7 +195,7 @@ class CaseAssessmentsView(APIView):
         case = case_selectors.case_get(user=request.user, pk=pk)
         rows = list(case.assessments.select_related("author").order_by("number"))
         _log_rows(request.user, rows, case, "アセスメント一覧")
-        return Response(AssessmentListOut(rows, many=True).data)
+        return Response(AssessmentListOut(rows, many=True, context={"user": request.user}).data)
 
     @extend_schema(request=AssessmentIn, responses={201: AssessmentOut, **WRITE_ERRORS},
                    summary="アセスメントの記録（新しい版。世帯員ごと）")  # fmt: skip
@@ -216,13 +216,16 @@ class CaseAssessmentsView(APIView):
             entries.append(entry)
         assessment = case_services.assessment_create(user=user, case=case, assessed_on=fields["assessed_on"],
                                                      household_issues=fields["household_issues"], entries=entries)  # fmt: skip
-        return Response(AssessmentOut(assessment).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AssessmentOut(assessment, context={"user": request.user}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class AssessmentDetailView(APIView):
     @extend_schema(responses={200: AssessmentOut, **ERRORS}, summary="アセスメントの詳細")
     def get(self, request, pk):
-        return Response(AssessmentOut(case_selectors.assessment_get(user=request.user, pk=pk)).data)
+        assessment = case_selectors.assessment_get(user=request.user, pk=pk)
+        return Response(AssessmentOut(assessment, context={"user": request.user}).data)
 
 
 # --- plans and the 支援決定 ----------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from .parsing import BoundedPagination
 from .serializers_evaluation import (
     ActualIn,
     EvaluationIn,
+    EvaluationPlanOut,
     IndicatorOut,
-    PlanOut,
     SheetOut,
     SheetRowOut,
     TargetIn,
@@ -48,9 +48,11 @@ def _page(view, request, queryset, serializer_class, **context):
 
 
 class PlanListView(APIView):
-    @extend_schema(parameters=PAGING, responses={200: PlanOut(many=True), **ERRORS}, summary="計画の一覧")
+    @extend_schema(
+        parameters=PAGING, responses={200: EvaluationPlanOut(many=True), **ERRORS}, summary="計画の一覧"
+    )
     def get(self, request):
-        return _page(self, request, selectors.plan_list(user=request.user), PlanOut)
+        return _page(self, request, selectors.plan_list(user=request.user), EvaluationPlanOut)
 
 
 class PlanSheetsView(APIView):

@@ -6,6 +6,7 @@ Pure logic over plain records, so the rules can be tested exhaustively; the case
     draft ──①/② 承認──┬─(アウトリーチ・参加支援あり)──▶ awaiting_decision ──支援決定──▶ confirmed
                        └─(なし: 会議の承認で確定、市町村へ報告)──────────────────────▶ confirmed
     confirmed ──支援開始──▶ monitoring ──再プラン──▶ draft (v+1; v は読み取り専用のまま)
+    awaiting_decision ──（市町村が支援しないと決定）再プラン──▶ draft (v+1)
     monitoring ──③ 終結の判断──▶ closed          monitoring ──④ 中断の決定 + 連絡の試み──▶ suspended
     suspended / closed ──再開──▶ monitoring
 
@@ -110,6 +111,10 @@ class Settings:
 
 @dataclass(frozen=True)
 class CaseFacts:
+    """The records the guards read. `meetings` and `attempts` hold only what counts for the current period of
+    support: after a reopening, a ③/④ decision or a contact attempt from before it does not count again (the
+    services leave those out)."""
+
     case_id: int
     state: State = State.DRAFT
     plans: tuple[PlanVersion, ...] = ()
@@ -156,6 +161,21 @@ def plan_meeting(facts: CaseFacts) -> MeetingRecord | None:
             and m.timing == timing
             and m.plan_version == plan.number
             and m.approved
+        ),
+        None,
+    )
+
+
+def refused(facts: CaseFacts) -> Decision | None:
+    """The municipality decided not to support the current plan version: only a re-plan moves the case on."""
+    plan = facts.plan
+    if plan is None:
+        return None
+    return next(
+        (
+            d
+            for d in facts.decisions
+            if d.case_id == facts.case_id and d.plan_version == plan.number and not d.approved
         ),
         None,
     )
@@ -232,7 +252,11 @@ def apply(facts: CaseFacts, action: Action, *, new_plan: PlanVersion | None = No
         _require(state, (State.CONFIRMED,), "支援の開始は")
         return replace(facts, state=State.MONITORING)
     if action == Action.REPLAN:
-        _require(state, (State.MONITORING,), "再プランは")
+        _require(state, (State.MONITORING, State.AWAITING_DECISION), "再プランは")
+        if state == State.AWAITING_DECISION and refused(facts) is None:
+            raise TransitionError(
+                "支援決定待ちのプランは、市町村が支援しないと決定したときだけ再プランできます。"
+            )
         if new_plan is None or facts.plan is None or new_plan.number != facts.plan.number + 1:
             raise TransitionError("再プランは現在の版の次の版として作成してください。")
         return replace(facts, state=State.DRAFT, plans=(*facts.plans, new_plan))

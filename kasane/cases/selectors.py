@@ -74,6 +74,29 @@ def assessment_get(*, user, pk) -> Assessment:
     return assessment
 
 
+def assessment_view(*, user, assessment) -> tuple[list, bool]:
+    """The entries of an assessment the user may read, and whether the household part shows.
+
+    A team agency that sees the case sees 本人's entry; other members' entries and the household's compound
+    issues need what the household view needs (kasane.core.policy.can_see_household_details) and each member
+    visible to the user. Every other member's entry read is logged."""
+    from kasane.people.models import Person
+
+    case = assessment.case
+    household = policy.can_see_household_details(user, case.person)
+    visible = set(policy.scope(user, Person).values_list("pk", flat=True).filter(
+        pk__in=assessment.entries.values("person_id")))  # fmt: skip
+    entries = [
+        e for e in assessment.entries.select_related("person").prefetch_related("agencies_involved")
+        if e.person_id == case.person_id or (household and e.person_id in visible)
+    ]  # fmt: skip
+    others = [e.person for e in entries if e.person_id != case.person_id]
+    if others:
+        audit.record_many(user=user, action=Action.VIEW, objects=others, model=Person,
+                          detail=f"アセスメント {assessment.pk} の世帯員")  # fmt: skip
+    return entries, household
+
+
 @dataclass
 class NextStep:
     """What the case needs next, in words a worker acts on, and the actions the state machine allows now."""
@@ -81,6 +104,7 @@ class NextStep:
     text: str
     actions: list[tuple[str, str]] = field(default_factory=list)
     needs_decision: bool = False
+    replan: bool = False  # a re-plan is the way on (in support, or after a refused 支援決定)
 
 
 def next_step(case: CollaborationCase) -> NextStep:
@@ -104,6 +128,12 @@ def next_step(case: CollaborationCase) -> NextStep:
         return NextStep(
             f"会議で承認されました。承認を反映すると{after}。", [("submit_plan", "会議の承認を反映する")]
         )
+    if state == State.AWAITING_DECISION and lifecycle.refused(facts) is not None:
+        return NextStep(
+            f"市町村は第{plan.number}版のプランについて支援しないと決定しました。決定の内容を踏まえて再プランを作成し、"
+            "②プラン変更時の重層的支援会議に諮ってください。",
+            replan=True,
+        )
     if state == State.AWAITING_DECISION:
         extra = "（アウトリーチ・参加支援以外の支援の確認を含む）" if plan.needs_review_of_others else ""
         return NextStep(f"市町村（所管課）の支援決定{extra}を待っています。", needs_decision=True)
@@ -115,8 +145,12 @@ def next_step(case: CollaborationCase) -> NextStep:
         return NextStep(
             "支援・モニタリング中です。状況が変われば再プラン（②）、終結は③、中断は④の会議の記録が必要です。",
             [("close", "終結する"), ("suspend", "中断する")],
+            replan=True,
         )
-    return NextStep("支援は終わっています。必要になれば再開できます。", [("reopen", "再開する")])
+    if state == State.SUSPENDED:
+        return NextStep("支援を中断しています（連絡がとれない状態）。本人と再び連絡がとれたら再開できます。",
+                        [("reopen", "再開する")])  # fmt: skip
+    return NextStep("支援は終結しています。必要になれば再開できます。", [("reopen", "再開する")])
 
 
 # --- the today list ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from kasane.core import audit, policy
@@ -25,6 +25,7 @@ from .models import (
     AssessmentEntry,
     CollaborationCase,
     ContactAttempt,
+    ContactOutcome,
     Decision,
     LeadAssignment,
     Monitoring,
@@ -246,7 +247,8 @@ def _require_consent_for(case, agency) -> None:
         return
     if agency is None and case.opened_by_agency_id is None:
         return
-    if not _consent_covers(_active_consent(case.person), agency.pk if agency else None):
+    agency_id = agency.pk if agency else None
+    if not any(c.covers(agency_id, "basic") for c in case.person.consents.filter(withdrawn_on__isnull=True)):
         name = agency.name if agency else "市町村（所管課）"
         raise DomainError(
             f"本人の同意が「{name}」との共有を含んでいません。同意を記録するか、支援会議で共有してください。",
@@ -431,6 +433,8 @@ def plan_create(
     _write_plan_rows(plan, supports, monitoring_dates)
     if current is not None:
         _apply(user, locked, Action.REPLAN, note=f"第{number}版を作成")
+        # the earlier version's monitoring dates not yet held are superseded by the new version's
+        Monitoring.objects.filter(plan__case=locked, done_on__isnull=True).exclude(plan=plan).delete()
     _log(user, A.CREATE, plan, locked, detail=f"支援プラン 第{number}版")
     return plan
 
@@ -494,6 +498,18 @@ def facts_of(case: CollaborationCase) -> lifecycle.CaseFacts:
         for p in case.plans.prefetch_related("supports").order_by("number")
     )
     items = AgendaItem.objects.filter(case_id=case.pk, timing__isnull=False).select_related("meeting", "plan")
+    # ③/④ decide about the current period of support (since support started or the case was reopened): a
+    # decision from before it, or from an earlier period, does not count again.
+    started = case.transitions.filter(to_state=State.MONITORING).exclude(from_state=State.MONITORING)
+    started = started.order_by("-at").first()
+    period_start = timezone.localtime(started.at).date() if started else None
+    ending = (lifecycle.Timing.CLOSURE, lifecycle.Timing.SUSPENSION)
+    if started is None:
+        items = items.exclude(timing__in=ending)
+    else:
+        items = items.exclude(
+            Q(timing__in=ending) & (Q(meeting__held_on__lt=period_start) | Q(created_at__lte=started.at))
+        )
     meetings = tuple(
         lifecycle.MeetingRecord(
             case_id=i.case_id,
@@ -520,10 +536,15 @@ def facts_of(case: CollaborationCase) -> lifecycle.CaseFacts:
     # efforts to reach the person that ④ needs.
     from kasane.outreach.models import EngagementAttempt
 
-    dates = [a.attempted_on for a in case.contact_attempts.all()]
-    dates += EngagementAttempt.objects.filter(engagement__case_id=case.pk).values_list(
-        "attempted_on", flat=True
+    rows = list(case.contact_attempts.values_list("attempted_on", "outcome"))
+    rows += EngagementAttempt.objects.filter(engagement__case_id=case.pk).values_list(
+        "attempted_on", "outcome"
     )
+    # ④ is about contact lost: the attempts that failed since the last successful contact, in this period.
+    reached = [on for on, outcome in rows if outcome in (ContactOutcome.TALKED, ContactOutcome.MET)]
+    since = max([*reached, *([period_start] if period_start else [])], default=None)
+    dates = [on for on, outcome in rows
+             if outcome not in (ContactOutcome.TALKED, ContactOutcome.MET) and (since is None or on >= since)]  # fmt: skip
     attempts = tuple(lifecycle.ContactAttempt(case_id=case.pk, on=on) for on in dates)
     m = case.municipality
     settings = lifecycle.Settings(
@@ -533,7 +554,9 @@ def facts_of(case: CollaborationCase) -> lifecycle.CaseFacts:
                                decisions=decisions, attempts=attempts, settings=settings)  # fmt: skip
 
 
-def _apply(user, locked: CollaborationCase, action: Action, note: str = "") -> CollaborationCase:
+def _apply(
+    user, locked: CollaborationCase, action: Action, note: str = "", bumped: bool = False
+) -> CollaborationCase:
     facts = facts_of(locked)
     if action == Action.REPLAN:
         # The new version is already written; the machine checks it is the next one from the previous state.
@@ -547,12 +570,16 @@ def _apply(user, locked: CollaborationCase, action: Action, note: str = "") -> C
         raise TransitionRefused(exc.message) from None
     before = locked.state
     locked.state = after.state.value
+    if not bumped:
+        locked.version += 1  # an open form of the case now holds a stale version and is told so
     locked.save()
     Transition.objects.create(case=locked, action=action.value, from_state=before, to_state=locked.state,
                               by=user, note=note[:500])  # fmt: skip
     if action in (Action.SUBMIT_PLAN, Action.CONFIRM) and after.state == State.CONFIRMED:
         _report_if_needed(user, locked)
-    _log(user, A.UPDATE, locked, locked, detail=f"{action.value}: {before} → {locked.state}")
+    labels = lifecycle.STATE_LABELS
+    _log(user, A.UPDATE, locked, locked,
+         detail=f"{ACTION_LABELS.get(action, action.value)}：{labels[State(before)]} → {labels[State(locked.state)]}")  # fmt: skip
     return locked
 
 
@@ -565,6 +592,11 @@ def _report_if_needed(user, case) -> None:
                                  "note": "重層的支援会議の承認によりプランを確定（市町村へ報告）"},
         )  # fmt: skip
 
+
+ACTION_LABELS = {
+    Action.SUBMIT_PLAN: "会議の承認を反映", Action.CONFIRM: "支援決定によりプランを確定", Action.START_SUPPORT: "支援を開始",
+    Action.REPLAN: "再プラン", Action.CLOSE: "終結", Action.SUSPEND: "中断", Action.REOPEN: "再開",
+}  # fmt: skip
 
 USER_ACTIONS = {
     Action.SUBMIT_PLAN: "会議の承認を反映する",
@@ -592,16 +624,25 @@ def case_transition(
             "この操作は画面から直接行えません（支援決定・再プランの画面から行ってください）。"
         )
     locked = _lock_case(case, version)
+    plan = locked.plans.order_by("-number").first()
+    if action == Action.SUBMIT_PLAN and plan is not None and (plan.has_outreach or plan.has_participation):
+        if not locked.team.filter(agency__isnull=True, left_on__isnull=True).exists():
+            raise TransitionRefused(
+                "アウトリーチ・参加支援を含むプランは市町村（所管課）の支援決定で確定しますが、市町村がこの事例のチームに"
+                "入っていません。本人の同意が市町村との共有を含むことを確認し、チームに市町村を加えてください。"
+            )
     if action == Action.CLOSE:
         if not closing_evaluation.strip() or not follow_up.strip():
             raise DomainError("終結には、終結時の評価とフォローアップの要否・方法を入力してください。",
                               field="closing_evaluation")  # fmt: skip
         locked.closing_evaluation, locked.follow_up = closing_evaluation.strip(), follow_up.strip()
+    if action == Action.REOPEN:
+        locked.archived = False
     if action == Action.SUSPEND:
         if not suspension_reason.strip():
             raise DomainError("中断の理由を入力してください。", field="suspension_reason")
         locked.suspension_reason = suspension_reason.strip()
-    return _apply(user, locked, action, note=note)
+    return _apply(user, locked, action, note=note, bumped=True)
 
 
 @transaction.atomic
@@ -622,6 +663,10 @@ def decision_record(
     if plan.pk != current.pk:
         raise TransitionRefused(f"支援決定は最新の第{current.number}版のプランに対して行ってください。")
     _not_future(decided_on, "決定日", "decided_on")
+    if Decision.objects.filter(plan=plan).exists():
+        raise TransitionRefused(
+            f"第{plan.number}版のプランには支援決定（支援しない決定）が記録済みです。再プランを作成してください。"
+        )
     if approved and plan.has_other_supports and not reviewed_other_supports:
         raise DomainError(
             "このプランにはアウトリーチ・参加支援以外の支援も含まれます。それらの支援も確認したうえで決定してください。",
@@ -640,6 +685,11 @@ def decision_record(
     _log(user, A.CREATE, decision, locked, detail="支援決定" if approved else "支援しない決定")
     if approved:
         _apply(user, locked, Action.CONFIRM, note=f"第{plan.number}版：市町村の支援決定")
+    else:  # the way on is a re-plan (lifecycle.refused); the case's history shows why
+        locked.version += 1
+        locked.save()
+        Transition.objects.create(case=locked, action="decision_refused", from_state=locked.state,
+                                  to_state=locked.state, by=user, note=f"第{plan.number}版：支援しない決定 {note}"[:500])  # fmt: skip
     return decision
 
 
@@ -687,6 +737,8 @@ def contact_attempt_record(
 def monitoring_done(*, user, monitoring: Monitoring, done_on: date, note: str) -> Monitoring:
     case = monitoring.plan.case
     policy.require(user, policy.CHANGE, case)
+    case = _lock_case(case)  # the state as it is now, not as the page loaded it
+    monitoring = Monitoring.objects.select_for_update().get(pk=monitoring.pk)
     if case.state not in (State.CONFIRMED, State.MONITORING):
         raise TransitionRefused("モニタリングは支援中の事例で記録してください。")
     if monitoring.done_on is not None:

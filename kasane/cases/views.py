@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -167,12 +167,9 @@ def case_create(request):
 
 def _meeting_rows(user, case) -> list[tuple]:
     rows = []
+    # the item (which the case's team may read), not the meeting (which only its members see)
     for item in meeting_selectors.items_for_case(user=user, case=case):
-        try:
-            url = reverse("meetings:meeting_detail", kwargs={"pk": item.meeting_id})
-        except NoReverseMatch:
-            url = None
-        rows.append((item, url))
+        rows.append((item, reverse("meetings:item_detail", kwargs={"pk": item.pk})))
     return rows
 
 
@@ -578,11 +575,7 @@ def _assessment_ecomap(assessment, entries) -> str:
 def assessment_detail(request, pk):
     assessment = selectors.assessment_get(user=request.user, pk=pk)
     case = assessment.case
-    entries = list(assessment.entries.select_related("person").prefetch_related("agencies_involved"))
-    others = [e.person for e in entries if e.person_id != case.person_id]
-    if others:
-        audit.record_many(user=request.user, action=audit.Action.VIEW, objects=others, model=Person,
-                          detail=f"アセスメント {assessment.pk} の世帯員")  # fmt: skip
+    entries, show_household = selectors.assessment_view(user=request.user, assessment=assessment)
     rows = [
         {"entry": e, "areas": describe(e.areas), "is_person": e.person_id == case.person_id} for e in entries
     ]
@@ -590,6 +583,7 @@ def assessment_detail(request, pk):
         "assessment": assessment,
         "case": case,
         "rows": rows,
+        "show_household": show_household,
         "ecomap": mark_safe(_assessment_ecomap(assessment, entries)),  # noqa: S308 - render_ecomap escapes every label
         "versions": case.assessments.order_by("number"),
         "can_change": policy.can(request.user, policy.CHANGE, case),

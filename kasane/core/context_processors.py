@@ -5,7 +5,7 @@ from django.urls import reverse
 from . import policy, twofactor
 
 # Areas of the case flow that later releases add; shown so users see where the platform is going.
-COMING_AREAS = ["アウトリーチ", "参加支援", "地域づくり", "評価・統計"]
+COMING_AREAS: list[str] = []
 
 
 def navigation(request):
@@ -21,8 +21,14 @@ def navigation(request):
         items.append(("本人・世帯", reverse("people:person_list")))
         items.append(("多機関協働", reverse("cases:case_list")))
         items.append(("会議", reverse("meetings:meeting_list")))
+        items.append(("アウトリーチ", reverse("outreach:engagement_list")))
     if policy.allows(user, "directory.view"):
+        # community resources and 地域づくり hold no personal data: every staff member reads them
+        items.append(("社会資源", reverse("participation:resource_list")))
+        items.append(("地域づくり", reverse("community:activity_list")))
         items.append(("相談機関一覧表", reverse("directory:agency_list")))
+    if policy.allows(user, "aggregates.view") or policy.allows(user, "casework"):
+        items.append(("評価・統計", reverse("evaluation:dashboard")))
     if policy.allows(user, "staff.manage"):
         items.append(("職員", reverse("core:staff_list")))
     if policy.allows(user, "tenant.configure"):

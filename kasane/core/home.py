@@ -133,7 +133,7 @@ def _today_section(user) -> HomeSection:
         shown.append(case)
     for meeting in meetings.meetings_this_week(user=user):
         when = format_wareki(meeting.held_on) + (f" {meeting.starts_at:%H:%M}" if meeting.starts_at else "")
-        rows.append((f"今週の会議 {when}：{meeting.get_kind_display()}「{meeting.title}」",
+        rows.append((f"7日以内の会議 {when}：{meeting.get_kind_display()}「{meeting.title}」",
                      reverse("meetings:meeting_detail", args=[meeting.pk])))  # fmt: skip
     for case in cases.awaiting_decision(user=user):
         rows.append((f"支援決定待ちのプラン：{case.person.display_name}（{case.title}）",
@@ -156,7 +156,7 @@ def _today_section(user) -> HomeSection:
         "今日の確認",
         ""
         if rows
-        else "モニタリングの予定、今週の会議、支援決定待ちのプラン、接触の途絶えた事例があると、ここに表示されます。",
+        else "モニタリングの予定、7日以内の会議、支援決定待ちのプラン、接触の途絶えた事例があると、ここに表示されます。",
         links,
         rows,
     )

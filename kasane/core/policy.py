@@ -548,15 +548,25 @@ def may_see_meeting_material(user, meeting) -> bool:
 def _agenda_items(user, qs):
     if not _casework(user):
         return qs.none()
+    # A consent-based meeting shares a case's item only with members whose holder the person's consent covers
+    # (a member outside the consent sees that there is an item, not what it says); a 支援会議 member who
+    # accepted the duty of secrecy sees every item (法第106条の6).
+    covered = Exists(_consent_covering(user, "basic").filter(person_id=OuterRef("case__person_id")))
     member = _meeting_member_q(user, "meeting_id") & (
-        Q(meeting__kind="plan") | _pledged_q(user, "meeting_id")
+        (Q(meeting__kind="plan") & (Q(case__isnull=True) | covered)) | _pledged_q(user, "meeting_id")
     )
     visible_cases = model("cases.CollaborationCase").objects.filter(
         _case_q(user), municipality_id=user.municipality_id
     )
-    # A 重層的支援会議 item about a case belongs to the case's record; a 支援会議 item only once released.
+    # A 重層的支援会議 item about a case belongs to the case's record; a 支援会議 item only once released, and
+    # then only to those whom the person's consent to share consultation content covers.
+    shares_content = Exists(
+        _consent_covering(user, "consultation").filter(person_id=OuterRef("case__person_id"))
+    )
+    # (The opening counter keeps what was released into its own case record even after a withdrawal.)
     case_record = Q(case_id__in=visible_cases.values("pk")) & (
-        Q(meeting__kind="plan") | Q(release__isnull=False)
+        Q(meeting__kind="plan")
+        | (Q(release__isnull=False) & (shares_content | holder_q("case__opened_by_agency", user)))
     )
     return qs.filter(member | case_record)
 
@@ -620,10 +630,14 @@ def is_outreach_team(user) -> bool:
 
 
 def _engagement_shared_q(user) -> Q:
-    consent = model("intake.Consent").objects.filter(withdrawn_on__isnull=True, person_id=OuterRef("person_id"))
+    consent = model("intake.Consent").objects.filter(
+        withdrawn_on__isnull=True, person_id=OuterRef("person_id")
+    )
     consented = Exists(consent) & person_visible(user, "person_id", "person__registered_by_agency")
     items = model("meetings.AgendaItem").objects.filter(
-        meeting__municipality_id=user.municipality_id, meeting__kind="confidential", case_id=OuterRef("case_id")
+        meeting__municipality_id=user.municipality_id,
+        meeting__kind="confidential",
+        case_id=OuterRef("case_id"),
     )
     decided = Exists(_agenda_items(user, items.exclude(outcome="")))
     return (Q(person__isnull=False) & consented) | (Q(case__isnull=False) & decided)
@@ -689,7 +703,9 @@ def _with_visible_case(ref: str) -> Callable:
     def visible(user, qs):
         if not _casework(user):
             return qs.none()
-        cases = model("cases.CollaborationCase").objects.filter(_case_q(user), municipality_id=user.municipality_id)
+        cases = model("cases.CollaborationCase").objects.filter(
+            _case_q(user), municipality_id=user.municipality_id
+        )
         return qs.filter(**{f"{ref}__in": cases.values("pk")})
 
     return visible

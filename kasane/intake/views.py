@@ -98,7 +98,9 @@ def person_lookup(request):
         given_kana=request.GET.get("given_kana", "")[:100],
         birth_date=birth,
     )
-    return render(request, "intake/_candidates.html", {"candidates": candidates})
+    # The outreach team identifies the person of an engagement with the same lookup (no consultation recorded).
+    purpose = "identify" if request.GET.get("purpose") == "identify" else "intake"
+    return render(request, "intake/_candidates.html", {"candidates": candidates, "purpose": purpose})
 
 
 def _list_filters(request):

@@ -8,7 +8,7 @@ material never enters a 支援会議 without consent on record; an outcome count
 
 from datetime import date, time
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kasane.core import audit, policy
@@ -130,8 +130,13 @@ def participant_add(
         organisation = staff.agency.name if staff.agency_id else "市町村（所管課）"
     elif not name.strip() or not organisation.strip():
         raise DomainError("外部の出席者は氏名と所属を入力してください。", field="name")
-    seat = Participant.objects.create(meeting=meeting, user=staff, name=name.strip()[:100],
-                                      organisation=organisation.strip()[:100])  # fmt: skip
+    try:
+        with transaction.atomic():
+            seat = Participant.objects.create(
+                meeting=meeting, user=staff, name=name.strip()[:100], organisation=organisation.strip()[:100]
+            )
+    except IntegrityError:
+        raise DomainError("この職員はすでに構成員です。", field="staff") from None
     _log(user, A.CREATE, seat, detail=f"構成員を追加：{seat.name}（{seat.organisation}）")
     return seat
 
@@ -222,6 +227,9 @@ def item_record(
     """Minutes and the decision on an item. Approving, closing or suspending needs the matching timing and a
     meeting already held; such an outcome is what the case's lifecycle counts."""
     policy.require(user, policy.CHANGE, item)
+    if item.case_id:
+        # the case first (the order every writer of a case takes): its state and plan cannot move meanwhile
+        type(item.case)._base_manager.select_for_update().get(pk=item.case_id)
     try:
         locked = lock_for_update(AgendaItem, item.pk, version)
     except ConflictError:
@@ -247,6 +255,16 @@ def item_record(
                 raise DomainError(
                     "この議題のプランは最新の版ではありません。議題を作り直してください。", field="outcome"
                 )
+            # the plan as made (its 作成日), or as last edited: a meeting before that approved other content
+            edited = current.history.filter(history_type="~").order_by("-history_date").first()
+            last_change = timezone.localtime(edited.history_date).date() if edited else current.made_on
+            if locked.meeting.held_on < last_change:
+                raise DomainError(
+                    "この会議の後にプランが変更されています。変更後のプランは、あらためて会議で承認してください。",
+                    field="outcome",
+                )
+            if locked.meeting.held_on < locked.case.opened_on:
+                raise DomainError("事例の開始日より前の会議では承認できません。", field="outcome")
             expected = Timing.PLAN if current.number == 1 else Timing.REPLAN
             if locked.timing != expected:
                 raise DomainError(
@@ -256,13 +274,16 @@ def item_record(
     if (
         locked.outcome == Outcome.APPROVE_PLAN
         and outcome != Outcome.APPROVE_PLAN
-        and locked.case.state != "draft"
+        and (
+            locked.case.state != "draft" or locked.case.plans.order_by("-number").first().pk != locked.plan_id
+        )
     ):
         raise DomainError("承認にもとづいて事例が進んでいるため、承認は取り消せません。", field="outcome")
-    ended = {Outcome.CLOSURE: "closed", Outcome.SUSPENSION: "suspended"}.get(locked.outcome)
-    if ended and outcome != locked.outcome and locked.case.state == ended:
+    ended = {Outcome.CLOSURE: "close", Outcome.SUSPENSION: "suspend"}.get(locked.outcome)
+    used = ended and locked.case.transitions.filter(action=ended, at__gte=locked.created_at).exists()
+    if ended and outcome != locked.outcome and used:
         raise DomainError(
-            "この決定にもとづいて事例が終結・中断しているため、決定は取り消せません（再開してから変更してください）。",
+            "この決定にもとづいて事例が終結・中断しているため、決定は取り消せません（新しい判断は新しい議題として記録してください）。",
             field="outcome",
         )
     locked.minutes, locked.outcome, locked.decision_note = minutes, outcome, decision_note
@@ -287,20 +308,23 @@ def attachment_add(
                 "税務情報（地方税法第22条）は、本人の同意の記録がなければ支援会議に添付できません。",
                 field="tax_sourced",
             )
-    attachment = Attachment.objects.create(item=item, name=(name or "添付資料")[:200], content_type=content_type[:100],
+    name = (name or "").replace("\x00", "").strip() or "添付資料"
+    attachment = Attachment.objects.create(item=item, name=name[:200], content_type=content_type[:100],
                                            data=data, size=len(data), tax_sourced=tax_sourced, uploaded_by=user)  # fmt: skip
     _log(user, A.CREATE, attachment, case=item.case)
     return attachment
 
 
 def attachment_visible(user, attachment: Attachment) -> bool:
-    """Tax-sourced material on a 支援会議 item is shown only while the person's consent is on record."""
+    """Tax-sourced material (地方税法第22条) is shown, in any meeting, only while the person's consent on record
+    covers the viewer's holder; withdrawn consent hides it again."""
     item = attachment.item
-    if attachment.tax_sourced and (
-        item.meeting.kind == Kind.CONFIDENTIAL or not item.meeting.consent_required
-    ):
-        return bool(item.case_id and item.case.person.consents.filter(withdrawn_on__isnull=True).exists())
-    return True
+    if not attachment.tax_sourced:
+        return True
+    if not item.case_id:
+        return False
+    holder = user.agency_id
+    return any(c.covers(holder, "basic") for c in item.case.person.consents.filter(withdrawn_on__isnull=True))
 
 
 @transaction.atomic
@@ -320,7 +344,11 @@ def item_release(*, user, item: AgendaItem, note: str = "") -> Release:
     )
     if consent is None:
         raise DomainError("相談内容の共有を含む本人の同意が記録されていないため、事例に移せません。")
-    release = Release.objects.create(item=item, consent=consent, released_by=user, note=note[:300])
+    try:
+        with transaction.atomic():
+            release = Release.objects.create(item=item, consent=consent, released_by=user, note=note[:300])
+    except IntegrityError:
+        raise DomainError("この議題はすでに事例に移されています。") from None
     _log(user, A.CREATE, release, case=item.case, detail="支援会議の記録を事例へ移行（本人同意）")
     return release
 

@@ -5,7 +5,8 @@ document.addEventListener("click", (event) => {
   const id = button.getAttribute("data-choose-person");
   document.getElementById("id_person_id").value = id;
   document.getElementById("chosen-person-text").textContent =
-    `${button.getAttribute("data-label")} を選びました。この方の相談として記録します（下の本人欄の入力は使われません）。`;
+    `${button.getAttribute("data-label")} を選びました。` +
+    (button.getAttribute("data-chosen") || "この方の相談として記録します（下の本人欄の入力は使われません）。");
   document.getElementById("chosen-person").hidden = false;
   document.getElementById("candidates").replaceChildren();
 });

@@ -88,6 +88,8 @@ def _to_monitoring(team, *kinds):
     hold_meeting(worker, case, 1, outcome="approve_plan")
     services.case_transition(user=worker, case=case, action="submit_plan", version=refresh(case).version)
     services.case_transition(user=worker, case=case, action="start_support", version=refresh(case).version)
+    # support started three months ago: the contact attempts of these tests fall inside the period of support
+    case.transitions.filter(action="start_support").update(at=timezone.now() - timedelta(days=90))
     return refresh(case)
 
 
@@ -212,3 +214,46 @@ def test_a_case_with_meetings_cannot_be_deleted(team):
     hold_meeting(worker, case, 1, outcome="")
     with pytest.raises(DomainError, match="削除できません"):
         services.case_delete(user=worker, case=case)
+
+
+def test_a_refused_decision_leads_to_a_replan_through_meeting_2(team):
+    worker, office = team["worker"], team["office"]
+    case = open_case(worker, record_person(worker, consent=True))
+    plan = make_plan(worker, case, "participation")
+    hold_meeting(worker, case, 1, outcome="approve_plan")
+    services.case_transition(user=worker, case=case, action="submit_plan", version=refresh(case).version)
+    version = refresh(case).version
+    services.decision_record(user=office, case=case, plan=plan, decided_on=timezone.localdate(), approved=False,
+                             note="本人の意向の確認が必要")  # fmt: skip
+    case = refresh(case)
+    assert case.state == "awaiting_decision" and case.version > version  # an open form is told it is stale
+    v2 = make_plan(worker, case, "participation")
+    assert (v2.number, refresh(case).state) == (2, "draft")
+    hold_meeting(worker, case, 2, outcome="approve_plan")
+    services.case_transition(user=worker, case=case, action="submit_plan", version=refresh(case).version)
+    services.decision_record(user=office, case=case, plan=v2, decided_on=timezone.localdate())
+    assert refresh(case).state == "confirmed"
+
+
+def test_after_reopening_the_old_closure_and_attempts_do_not_count_again(team):
+    worker = team["worker"]
+    case = _to_monitoring(team)
+    today = timezone.localdate()
+    for days_ago in (60, 40, 20):
+        services.contact_attempt_record(user=worker, case=case, attempted_on=today - timedelta(days=days_ago),
+                                        method="visit", outcome="absent")  # fmt: skip
+    hold_meeting(worker, case, 3, outcome="closure")
+    hold_meeting(worker, case, 4, outcome="suspension")
+    case = services.case_transition(user=worker, case=case, action="suspend", version=refresh(case).version,
+                                    suspension_reason="連絡がとれない")  # fmt: skip
+    case = services.case_transition(user=worker, case=case, action="reopen", version=case.version)
+    with pytest.raises(TransitionRefused, match="③"):
+        services.case_transition(user=worker, case=case, action="close", version=refresh(case).version,
+                                 closing_evaluation="x", follow_up="y")  # fmt: skip
+    with pytest.raises(TransitionRefused, match="連絡の試み"):
+        services.case_transition(user=worker, case=case, action="suspend", version=refresh(case).version,
+                                 suspension_reason="また連絡がとれない")  # fmt: skip
+    hold_meeting(worker, case, 3, outcome="closure")
+    case = services.case_transition(user=worker, case=refresh(case), action="close", version=refresh(case).version,
+                                    closing_evaluation="地域につながった", follow_up="民生委員の見守り")  # fmt: skip
+    assert case.state == "closed"

@@ -61,6 +61,7 @@ EDGES = {
     ("confirm", "awaiting_decision", "confirmed"),
     ("start_support", "confirmed", "monitoring"),
     ("replan", "monitoring", "draft"),
+    ("replan", "awaiting_decision", "draft"),  # after the municipality decided not to support the plan
     ("close", "monitoring", "closed"),
     ("suspend", "monitoring", "suspended"),
     ("reopen", "closed", "monitoring"),
@@ -417,7 +418,7 @@ class CaseOnTheDatabase(RuleBasedStateMachine):
             state = "draft"
             for action, before, after in rows[1:]:
                 assert before == state, rows
-                if before != after or action not in ("consent", "consent_withdrawn"):
+                if before != after or action not in ("consent", "consent_withdrawn", "decision_refused"):
                     assert (action, before, after) in EDGES, (action, before, after)
                 state = after
             assert state == case.state, rows

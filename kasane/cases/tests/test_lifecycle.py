@@ -136,7 +136,7 @@ MOSTLY_TRUE = st.sampled_from([True, True, True, False])
 
 PLAUSIBLE = {
     State.DRAFT: [Action.SUBMIT_PLAN],
-    State.AWAITING_DECISION: [Action.CONFIRM],
+    State.AWAITING_DECISION: [Action.CONFIRM, Action.REPLAN],
     State.CONFIRMED: [Action.START_SUPPORT],
     State.MONITORING: [Action.REPLAN, Action.CLOSE, Action.SUSPEND],
     State.CLOSED: [Action.REOPEN],
@@ -229,3 +229,16 @@ class Lifecycle(RuleBasedStateMachine):
 
 Lifecycle.TestCase.settings = hsettings(max_examples=200, stateful_step_count=30, deadline=None)
 test_random_action_sequences_keep_the_invariants = Lifecycle.TestCase
+
+
+def test_a_refused_decision_is_followed_by_a_replan_and_nothing_else():
+    f = facts(PlanVersion(1, has_participation=True), meetings=(meeting(Timing.PLAN),))
+    f = apply(f, Action.SUBMIT_PLAN)
+    assert f.state == State.AWAITING_DECISION
+    with pytest.raises(TransitionError, match="支援しないと決定"):
+        apply(f, Action.REPLAN, new_plan=PlanVersion(2))
+    refused_facts = CaseFacts(**{**f.__dict__, "decisions": (Decision(CASE, 1, False, DAY),)})
+    with pytest.raises(TransitionError):
+        apply(refused_facts, Action.CONFIRM)
+    after = apply(refused_facts, Action.REPLAN, new_plan=PlanVersion(2, has_participation=True))
+    assert (after.state, after.plan.number) == (State.DRAFT, 2)
