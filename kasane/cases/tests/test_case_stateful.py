@@ -461,7 +461,7 @@ def test_a_decided_meeting_cannot_be_moved_into_the_future(team):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("end", ["close", "suspend"])
-def test_the_decision_a_case_ended_on_cannot_be_withdrawn_until_it_is_reopened(team, end):
+def test_the_decision_a_case_ended_on_cannot_be_withdrawn(team, end):
     from .conftest import hold_meeting, make_plan, open_case, refresh
 
     worker = team["worker"]
@@ -470,6 +470,7 @@ def test_the_decision_a_case_ended_on_cannot_be_withdrawn_until_it_is_reopened(t
     hold_meeting(worker, case, 1, outcome="approve_plan")
     for action in ("submit_plan", "start_support"):
         services.case_transition(user=worker, case=case, action=action, version=refresh(case).version)
+    case.transitions.filter(action="start_support").update(at=timezone.now() - timedelta(days=90))
     for days_ago in (60, 30, 0):
         services.contact_attempt_record(user=worker, case=case, attempted_on=timezone.localdate() - timedelta(days=days_ago),
                                         method="visit", outcome="absent")  # fmt: skip
@@ -480,6 +481,8 @@ def test_the_decision_a_case_ended_on_cannot_be_withdrawn_until_it_is_reopened(t
                              closing_evaluation="目標を達成", follow_up="見守り", suspension_reason="連絡がとれない")  # fmt: skip
     with pytest.raises(DomainError, match="取り消せません"):
         meeting_services.item_record(user=worker, item=item, version=item.version, outcome="")
+    # Reopened, the case needs a new decision for a new ending; the used one stays as it was recorded.
     services.case_transition(user=worker, case=case, action="reopen", version=refresh(case).version)
     item.refresh_from_db()
-    meeting_services.item_record(user=worker, item=item, version=item.version, outcome="")
+    with pytest.raises(DomainError, match="取り消せません"):
+        meeting_services.item_record(user=worker, item=item, version=item.version, outcome="")
