@@ -92,7 +92,6 @@ def home(request):
 
 @login_required
 def account(request):
-    tokens = [t for t in selectors.api_token_list(user=request.user) if t.user_id == request.user.pk]
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -102,6 +101,8 @@ def account(request):
             form.add_error("name", exc.message)
         else:
             form = ApiTokenForm()
+    # listed after a new token is issued, so the new one is in the table under its one-time key
+    tokens = [t for t in selectors.api_token_list(user=request.user) if t.user_id == request.user.pk]
     context = {
         "tokens": tokens,
         "form": form,

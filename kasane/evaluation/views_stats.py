@@ -160,7 +160,9 @@ def _targets(request, access, fy) -> list[dict]:
     rows = []
     for row in selectors.target_rows(user=request.user, year=fy):
         actual = row.actual
-        if actual is not None and access.suppress and actual == int(actual):
+        if getattr(row, "suppressed", False):
+            actual = "*"  # 秘匿処理 by the selector: shown as in every other suppressed figure
+        elif actual is not None and access.suppress and actual == int(actual):
             actual = statistics.suppress_value(int(actual), below)
         rows.append({"label": row.target.item, "project": row.target.get_project_display(),
                      "target": row.target.number, "unit": row.target.unit, "actual": actual,

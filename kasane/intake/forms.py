@@ -140,7 +140,9 @@ class ConsentWithdrawForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    to_agency = forms.ModelChoiceField(label="つなぎ先", queryset=None)
+    to_agency = forms.ModelChoiceField(
+        label="つなぎ先", queryset=None, empty_label="つなぎ先の機関を選んでください"
+    )
     reason = forms.CharField(label="つなぐ理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     wants_to_talk = forms.CharField(label="本人が相談したいこと", max_length=2000, required=False,
                                     widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
