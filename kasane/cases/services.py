@@ -66,10 +66,6 @@ def _active_consent(person):
     return person.consents.filter(withdrawn_on__isnull=True).order_by("-obtained_on", "-pk").first()
 
 
-def _consent_covers(consent, agency_id) -> bool:
-    return consent is not None and consent.covers(agency_id, "basic")
-
-
 def _lock_case(case: CollaborationCase, version=None) -> CollaborationCase:
     """Lock the case row for a write; with a version, refuse a stale one (someone else moved the case)."""
     if version is None:
