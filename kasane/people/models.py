@@ -46,11 +46,16 @@ class Person(models.Model):
     registered_by_agency = models.ForeignKey(
         "directory.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when this record was merged into another (名寄せ): the record and its history are kept, lists
+    # hide it, and undoing the merge clears it again.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="merged_from"
+    )
     name_key = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
     kana_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["name_key", "kana_key"])
+    history = HistoricalRecords(excluded_fields=["name_key", "kana_key", "merged_into"])
 
     class Meta:
         verbose_name = verbose_name_plural = "本人"
@@ -155,3 +160,42 @@ class Membership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.left_on is None
+
+
+class PersonMerge(models.Model):
+    """One merge of two person records (名寄せ) by a coordinator or admin, with what it needs to be undone.
+
+    `kept` survives; `merged` gets merged_into = kept. `chosen` records, per field, the value taken and the
+    kept record's value before the merge; `moved` lists every row re-pointed from merged to kept as
+    {"model": "app.Model", "pk": ..., "field": ...}, so that undo puts each one back.
+    """
+
+    municipality = models.ForeignKey("core.Municipality", on_delete=models.PROTECT, related_name="+")
+    kept = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_kept", verbose_name="残す記録"
+    )
+    merged = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_merged", verbose_name="統合される記録"
+    )
+    reason = models.CharField("統合の理由", max_length=500)
+    chosen = models.JSONField(default=dict, editable=False)
+    moved = models.JSONField(default=list, editable=False)
+    merged_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+", editable=False)
+    merged_at = models.DateTimeField(default=timezone.now, editable=False)
+    undone_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    undone_at = models.DateTimeField(null=True, blank=True, editable=False)
+    undo_reason = models.CharField("取り消しの理由", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名寄せ（本人の統合）"
+        ordering = ["-merged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kept=models.F("merged")), name="person_merge_two_records"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"
