@@ -144,6 +144,12 @@ class Consultation(models.Model):
             # The list page sorts by 受付日; with the policy's OR no other index both filters and sorts.
             models.Index(fields=["municipality", "received_on"], name="consultation_received_idx"),
             models.Index(fields=["person", "received_on"], name="consultation_person_idx"),
+            # The yearly statistics (evaluation.statistics) read only these columns: an index-only scan.
+            models.Index(
+                fields=["municipality", "received_on", "agency", "route", "consulter", "first_consultation"],
+                include=["id"],
+                name="consultation_stats_idx",
+            ),
         ]
 
     def __str__(self) -> str:
