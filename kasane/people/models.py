@@ -5,7 +5,10 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .address import address_key
 from .names import kana_key, name_key
+from .phones import phone_key
+from .readings import estimated_reading
 
 katakana_only = RegexValidator(
     r"^[\u30A0-\u30FF\u3000 ・ー]*$",
@@ -53,9 +56,19 @@ class Person(models.Model):
     )
     name_key = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
     kana_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    # More 名寄せ keys (see matching.py): the reading estimated from the kanji name (a hint, for records
+    # without フリガナ), both phone numbers as digits, and the address folded (address.py).
+    reading_key = models.CharField(max_length=200, blank=True, editable=False)
+    phone_key = models.CharField(max_length=20, blank=True, editable=False)
+    mobile_key = models.CharField(max_length=20, blank=True, editable=False)
+    address_key = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["name_key", "kana_key", "merged_into"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "name_key", "kana_key", "reading_key", "phone_key", "mobile_key", "address_key", "merged_into"
+        ]
+    )  # fmt: skip
 
     class Meta:
         verbose_name = verbose_name_plural = "本人"
@@ -64,6 +77,9 @@ class Person(models.Model):
             models.Index(fields=["municipality", "kana_key"], name="person_kana_idx"),
             models.Index(fields=["municipality", "name_key"], name="person_name_idx"),
             models.Index(fields=["municipality", "birth_date"], name="person_birth_idx"),
+            models.Index(fields=["municipality", "reading_key"], name="person_reading_idx"),
+            models.Index(fields=["municipality", "phone_key"], name="person_phone_idx"),
+            models.Index(fields=["municipality", "mobile_key"], name="person_mobile_idx"),
         ]
 
     def __str__(self) -> str:
@@ -96,6 +112,10 @@ class Person(models.Model):
         # NFKC can lengthen text (㌀ → アパート): cut to the column so PostgreSQL never refuses the row.
         self.name_key = name_key(f"{self.family_name}{self.given_name}")[:100]
         self.kana_key = kana_key(f"{self.family_kana}{self.given_kana}")[:200]
+        self.reading_key = (estimated_reading(self.family_name) + estimated_reading(self.given_name))[:200]
+        self.phone_key = phone_key(self.phone_home)[:20]
+        self.mobile_key = phone_key(self.phone_mobile)[:20]
+        self.address_key = address_key(self.address)[:200]
 
 
 class Household(models.Model):

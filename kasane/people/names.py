@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from pathlib import Path
 
 import jaconv
 
@@ -9,7 +10,7 @@ import jaconv
 # (DOMAIN §7). Only pairs that NFKC leaves apart are listed: the compatibility ideographs (U+F900–FAFF,
 # e.g. U+F9DC for 隆) already become their unified form under NFKC; 﨑 (U+FA11) is one of the few that do not.
 # 齋/齊/斎/斉 all read サイ in 斎藤/斉藤 and are written interchangeably.
-VARIANT_KANJI = {
+HAND_VARIANTS = {
     "髙": "高", "﨑": "崎", "嵜": "崎", "碕": "崎", "齋": "斎", "齊": "斎", "斉": "斎", "邊": "辺", "邉": "辺",
     "澤": "沢", "濵": "浜", "濱": "浜", "德": "徳", "櫻": "桜", "廣": "広", "國": "国", "圀": "国", "𠮷": "吉",
     "𡈽": "土", "嶋": "島", "嶌": "島", "冨": "富", "惠": "恵", "榮": "栄", "實": "実", "與": "与", "壽": "寿",
@@ -23,6 +24,28 @@ VARIANT_KANJI = {
     # 三ヶ島 / 三ケ島 / 三ヵ島: the small ke is a place-name spelling, not a different name.
     "ヶ": "ケ", "ヵ": "ケ",
 }  # fmt: skip
+
+
+def _load_variants() -> dict[str, str]:
+    """The hand pairs above, then the table built from Unihan (data/variants.tsv, see data/README.md):
+    every variant of a class maps to one representative, so both directions fold (斎 → 斎, 齋 → 斎)."""
+    fold = dict(HAND_VARIANTS)
+    table = Path(__file__).with_name("data") / "variants.tsv"
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            variant, rep = line.split("\t")[:2]
+            fold.setdefault(variant, rep)
+    # A representative that is itself a variant elsewhere folds on to the end of the chain.
+    for variant, rep in fold.items():
+        seen = {variant}
+        while rep in fold and rep not in seen:
+            seen.add(rep)
+            rep = fold[rep]
+        fold[variant] = rep
+    return {variant: rep for variant, rep in fold.items() if variant != rep}
+
+
+VARIANT_KANJI = _load_variants()
 
 # Ideographic variation selectors (葛󠄀 vs 葛) pick a glyph, not a different character.
 _VARIATION_SELECTORS = {cp: None for cp in [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]}
