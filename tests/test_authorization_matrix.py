@@ -22,6 +22,7 @@ from tests import (
     matrix_meetings,
     matrix_outreach,
     matrix_participation,
+    matrix_people_merge,
 )
 
 STAFF = [a for a in ACTORS if a != "anonymous"]
@@ -203,7 +204,7 @@ def objects(users, agency, municipality):
 
 AREA_MODULES = (
     matrix_cases, matrix_meetings, matrix_api_cases, matrix_outreach, matrix_participation, matrix_community,
-    matrix_evaluation,
+    matrix_evaluation, matrix_people_merge,
 )  # fmt: skip
 
 # Rows of later areas live beside this file, one module per area, each with ROWS and an `objects` builder.

@@ -776,3 +776,37 @@ for _label, _tenant in (
         )
     )  # fmt: skip
 # (end of evaluation)
+
+# --- people merge (issue 7): 名寄せ, merging two person records and undoing it ---------------------------------
+# Merging re-points every record of one person to another, so it is the coordinators' work (多機関協働) and the
+# municipal office's (市町村担当), and an admin's who also holds a casework role. Both records must be ones the
+# user may see (merging a record you cannot see would disclose or move another holder's records). A merge is
+# seen, and undone, by the same users when they may see the record that was kept.
+_MERGE_ROLES = (Role.COLLABORATION, Role.MUNICIPAL, Role.ADMIN)
+CAPABILITIES["people.merge"] = frozenset(_MERGE_ROLES)
+
+
+def may_merge_persons(user) -> bool:
+    return allows(user, "people.merge") and _casework(user)
+
+
+def require_merge_persons(user) -> None:
+    if not may_merge_persons(user):
+        raise PermissionDenied("本人の記録を統合（名寄せ）する権限がありません。")
+
+
+_register(
+    Policy(
+        label="people.PersonMerge",
+        visible=lambda user, qs: (
+            qs.filter(person_visible(user, "kept_id", "kept__registered_by_agency"))
+            if may_merge_persons(user)
+            else qs.none()
+        ),
+        actions={
+            VIEW: lambda user, obj: may_merge_persons(user),
+            "undo": lambda user, obj: may_merge_persons(user),
+        },
+    )
+)
+# (end of people merge)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from kasane.core import audit, policy
 from kasane.core.models import User
 
-from .models import Household, Membership, Person
+from .models import Household, Membership, Person, PersonMerge
 from .names import kana_key, name_key
 
 Action = audit.Action
@@ -19,7 +19,9 @@ MUNICIPAL_OFFICE = "市町村（所管課）"
 
 def person_search(*, user: User, q: str = "", birth_date: date | None = None, page=1, per_page=50) -> Page:
     """Persons the user may see, by name or フリガナ (any kana, variant kanji) and birth date."""
-    qs = policy.scope(user, Person)
+    qs = policy.scope(user, Person).filter(
+        merged_into__isnull=True
+    )  # a merged record is reached via its kept one
     for word in (q or "").split():
         qs = qs.filter(Q(name_key__contains=name_key(word)) | Q(kana_key__contains=kana_key(word)))
     if birth_date:
@@ -75,7 +77,9 @@ def household_view(*, user: User, pk) -> tuple[Household, list[MemberView], list
     )
     all_involved = policy.involved_holders(visible_ids)
     members, former = [], []
-    for membership in household.memberships.select_related("person").order_by("left_on", "pk"):
+    # A merged record's row (a duplicate membership a merge left behind) is not a member of its own.
+    memberships = household.memberships.filter(person__merged_into__isnull=True)
+    for membership in memberships.select_related("person").order_by("left_on", "pk"):
         if membership.left_on is not None:
             former.append(membership)
             continue
@@ -111,3 +115,23 @@ def household_view(*, user: User, pk) -> tuple[Household, list[MemberView], list
         user=user, action=Action.VIEW, objects=shown, model=Person, detail=f"世帯 {household.pk}"
     )
     return household, members, former
+
+
+def merged_into_visible(*, user: User, person: Person) -> Person | None:
+    """The record a merged person was merged into (for the 「統合されました」 banner), if the user may see it."""
+    if person.merged_into_id is None:
+        return None
+    return policy.scope(user, Person).filter(pk=person.merged_into_id).first()
+
+
+def merge_list(*, user: User, page=1, per_page=50) -> Page:
+    """The merges (名寄せ) the user may see, newest first: those whose kept record the user may see."""
+    qs = policy.scope(user, PersonMerge).select_related("kept", "merged", "merged_by", "undone_by")
+    result = Paginator(qs.order_by("-merged_at", "-pk"), per_page).get_page(page)
+    persons = [p for m in result.object_list for p in (m.kept, m.merged)]
+    audit.record_many(user=user, action=Action.LIST, objects=persons, model=Person, detail="名寄せの履歴")
+    return result
+
+
+def merge_get(*, user: User, pk) -> PersonMerge:
+    return policy.get_or_404(user, PersonMerge.objects.select_related("kept", "merged"), pk=pk)

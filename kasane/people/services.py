@@ -1,16 +1,19 @@
-"""Writes of persons and households: create, edit with version check, household membership. Audited."""
+"""Writes of persons and households: create, edit with version check, household membership, 名寄せ (merge and
+undo). Audited."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model, UniqueConstraint
 from django.utils import timezone
 
 from kasane.core import audit, policy
 from kasane.core.concurrency import conflict_with_changes, lock_for_update
 from kasane.core.errors import ConflictError, DomainError
 
-from .models import Household, Membership, Person
+from .models import Household, Membership, Person, PersonMerge
 from .names import to_katakana
 
 PERSON_FIELDS = (
@@ -124,3 +127,252 @@ def membership_leave(*, user, membership: Membership, left_on: date) -> Membersh
         detail="世帯員の離脱",
     )  # fmt: skip
     return membership
+
+
+# --- 名寄せ: merging two records of the same person, and undoing it --------------------------------------------
+#
+# A merge keeps both records and both histories: `kept` takes the chosen field values and every row of the
+# other apps that pointed at `merged`; `merged` stays, marked merged_into = kept, and lists hide it. The
+# PersonMerge row records what the undo needs: each field's previous value and each row moved.
+
+MERGE_SOURCES = ("kept", "merged")
+
+
+def merge_relations() -> list[tuple[type[Model], str]]:
+    """Every (model, foreign key) that points at a person, found generically so that a new app is covered.
+
+    Left out: the history tables (they record what was), PersonMerge itself and Person.merged_into.
+    """
+    relations = []
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if not (rel.is_relation and rel.auto_created and not rel.concrete) or rel.many_to_many:
+            continue
+        related = rel.related_model
+        if related in (Person, PersonMerge) or hasattr(related, "instance_type"):  # simple-history's tables
+            continue
+        relations.append((related, rel.field.name))
+    return sorted(relations, key=lambda r: (r[0]._meta.label, r[1]))
+
+
+def merge_counts(person: Person) -> list[tuple[str, int]]:
+    """What a merge would move from this person, as (「相談」, n), for the confirmation screen."""
+    counts: dict[str, int] = {}
+    for related, field_name in merge_relations():
+        n = related._base_manager.filter(**{field_name: person.pk}).count()
+        if n:
+            label = str(related._meta.verbose_name)
+            counts[label] = counts.get(label, 0) + n
+    return list(counts.items())
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _field_value(field_name: str, stored):
+    if field_name == "birth_date" and stored:
+        return date.fromisoformat(stored)
+    return stored
+
+
+def _unique_rules(related: type[Model], field_name: str) -> bool:
+    """Whether moving a row of this model to another person can break a unique rule."""
+    meta = related._meta
+    field = meta.get_field(field_name)
+    return (
+        field.unique
+        or any(field_name in group for group in meta.unique_together)
+        or any(isinstance(c, UniqueConstraint) and field_name in c.fields for c in meta.constraints)
+    )
+
+
+def _breaks_unique(row: Model) -> bool:
+    try:
+        row.validate_unique()
+        row.validate_constraints()
+    except ValidationError:
+        return True
+    return False
+
+
+def _lock_persons(pairs: list[tuple[int, object]]) -> dict[int, Person]:
+    """Lock the persons in id order (two merges never wait on each other crosswise) and check versions."""
+    locked = {}
+    for pk, version in sorted(pairs, key=lambda p: p[0]):
+        try:
+            locked[pk] = lock_for_update(Person, pk, version)
+        except ConflictError:
+            raise ConflictError(
+                f"本人ID {pk} の記録を他の職員が先に更新しました。最新の内容を確認してから、もう一度統合してください。"
+            ) from None
+    return locked
+
+
+def _check_households(kept: Person, merged: Person) -> None:
+    def current(person):
+        return set(
+            Membership.objects.filter(person=person, left_on__isnull=True).values_list(
+                "household_id", flat=True
+            )
+        )
+
+    kept_households, merged_households = current(kept), current(merged)
+    if kept_households and merged_households and kept_households != merged_households:
+        raise DomainError(
+            "2つの記録が別々の世帯に属しています。統合する前に、どちらかの世帯を離れる日を記録してください。"
+        )
+
+
+@transaction.atomic
+def person_merge(
+    *, user, kept: Person, merged: Person, chosen_fields: dict, reason: str, expected_versions: dict
+) -> PersonMerge:
+    """Merge `merged` into `kept`: take the chosen values ({field: "kept" | "merged"}), move every row."""
+    policy.require_merge_persons(user)
+    if kept.pk == merged.pk:
+        raise DomainError("同じ記録どうしは統合できません。別の本人IDを選んでください。")
+    if kept.municipality_id != merged.municipality_id or kept.municipality_id != user.municipality_id:
+        raise DomainError("他の自治体の記録とは統合できません。")
+    visible = policy.scope(user, Person).filter(pk__in=[kept.pk, merged.pk]).count()
+    if visible != 2:
+        raise PermissionDenied("閲覧できない記録は統合できません。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("統合の理由を入力してください。", field="reason")
+    unknown = [
+        f for f, source in chosen_fields.items() if f not in PERSON_FIELDS or source not in MERGE_SOURCES
+    ]
+    if unknown:
+        raise DomainError("選べない項目が指定されました。画面を開き直してください。")
+    locked = _lock_persons(
+        [(kept.pk, expected_versions.get(kept.pk)), (merged.pk, expected_versions.get(merged.pk))]
+    )
+    kept, merged = locked[kept.pk], locked[merged.pk]
+    for person in (kept, merged):
+        if person.merged_into_id is not None:
+            raise DomainError(f"本人ID {person.pk} の記録は既に別の記録に統合されています。")
+    _check_households(kept, merged)
+
+    chosen = {}
+    for field_name, source in chosen_fields.items():
+        taken = getattr(merged, field_name)
+        if source == "merged" and taken != getattr(kept, field_name):
+            chosen[field_name] = {"value": _jsonable(taken), "previous": _jsonable(getattr(kept, field_name))}
+            setattr(kept, field_name, taken)
+    _clean_person(kept)
+
+    moved = []
+    for related, field_name in merge_relations():
+        rows = related._base_manager.filter(**{field_name: merged.pk}).order_by("pk")
+        if not _unique_rules(related, field_name):
+            pks = list(rows.values_list("pk", flat=True))
+            rows.update(**{field_name: kept.pk})
+            moved += [{"model": related._meta.label, "pk": pk, "field": field_name} for pk in pks]
+            continue
+        for row in rows:
+            setattr(row, f"{field_name}_id", kept.pk)
+            entry = {"model": related._meta.label, "pk": row.pk, "field": field_name}
+            if _breaks_unique(row):
+                # e.g. both records are current members of the same household: the kept record's row
+                # stands, this one stays with the merged record (which lists and the household hide).
+                moved.append(entry | {"stayed": True})
+                continue
+            related._base_manager.filter(pk=row.pk).update(**{field_name: kept.pk})
+            moved.append(entry)
+
+    kept._change_reason = f"名寄せ：本人ID {merged.pk} を統合"
+    kept.save()
+    merged.merged_into = kept
+    merged._change_reason = f"名寄せ：本人ID {kept.pk} に統合"
+    merged.save()
+    merge = PersonMerge.objects.create(
+        municipality_id=kept.municipality_id, kept=kept, merged=merged, reason=reason[:500], chosen=chosen,
+        moved=moved, merged_by=user,
+    )  # fmt: skip
+    count = sum(1 for m in moved if not m.get("stayed"))
+    audit.record(user=user, action=audit.Action.UPDATE, obj=kept, person_id=kept.pk,
+                 detail=f"名寄せ {merge.pk}：本人ID {merged.pk} を統合（{count} 件を移動）")  # fmt: skip
+    audit.record(user=user, action=audit.Action.UPDATE, obj=merged, person_id=merged.pk,
+                 detail=f"名寄せ {merge.pk}：本人ID {kept.pk} に統合")  # fmt: skip
+    return merge
+
+
+@transaction.atomic
+def person_merge_undo(*, user, merge: PersonMerge, reason: str) -> PersonMerge:
+    """Undo a merge: the kept record's previous values, every moved row back, the merged record listed again.
+
+    Refused when the kept record's merged values were edited since, when the kept record was itself merged
+    into another, or when a moved row has been given to another person since.
+    """
+    policy.require_merge_persons(user)
+    merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+    if not policy.scope(user, PersonMerge).filter(pk=merge.pk).exists():
+        raise PermissionDenied("この統合を取り消す権限がありません。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("取り消しの理由を入力してください。", field="reason")
+    if merge.undone_at is not None:
+        raise DomainError("この統合は既に取り消されています。")
+    locked = {
+        p.pk: p
+        for p in Person._base_manager.select_for_update()
+        .filter(pk__in=[merge.kept_id, merge.merged_id])
+        .order_by("pk")
+    }
+    kept, merged = locked[merge.kept_id], locked[merge.merged_id]
+    if kept.merged_into_id is not None:
+        raise DomainError(
+            f"残した記録（本人ID {kept.pk}）がその後さらに別の記録に統合されています。先にその統合を取り消してください。"
+        )
+    if merged.merged_into_id != kept.pk:
+        raise DomainError("統合された記録の状態が変わっているため、取り消せません。")
+    edited = [
+        str(Person._meta.get_field(f).verbose_name)
+        for f, values in merge.chosen.items()
+        if _jsonable(getattr(kept, f)) != values["value"]
+    ]
+    if edited:
+        raise DomainError(
+            f"統合の後で、残した記録の{'、'.join(edited)}が変更されているため取り消せません。"
+            "その項目を統合直後の値に戻すか、本人の記録を直接編集してください。"
+        )
+
+    back = []
+    for entry in merge.moved:
+        if entry.get("stayed"):
+            continue
+        related = apps.get_model(entry["model"])
+        field_name = entry["field"]
+        row = related._base_manager.filter(pk=entry["pk"]).first()
+        if row is None:
+            continue  # deleted since the merge: nothing to put back
+        if getattr(row, f"{field_name}_id") != kept.pk:
+            raise DomainError(
+                f"統合の後で{related._meta.verbose_name}（ID {row.pk}）が別の本人に付け替えられているため、取り消せません。"
+            )
+        if _unique_rules(related, field_name):
+            setattr(row, f"{field_name}_id", merged.pk)
+            if _breaks_unique(row):
+                raise DomainError(
+                    f"{related._meta.verbose_name}（ID {row.pk}）を元の記録に戻すと重複するため、取り消せません。"
+                )
+        back.append((related, field_name, row.pk))
+    for related, field_name, pk in back:
+        related._base_manager.filter(pk=pk).update(**{field_name: merged.pk})
+
+    for field_name, values in merge.chosen.items():
+        setattr(kept, field_name, _field_value(field_name, values["previous"]))
+    kept.version += 1
+    kept._change_reason = f"名寄せの取り消し：本人ID {merged.pk} を分離"
+    kept.save()
+    merged.merged_into = None
+    merged.version += 1
+    merged._change_reason = f"名寄せの取り消し：本人ID {kept.pk} から分離"
+    merged.save()
+    merge.undone_by, merge.undone_at, merge.undo_reason = user, timezone.now(), reason[:500]
+    merge.save(update_fields=["undone_by", "undone_at", "undo_reason"])
+    audit.record(user=user, action=audit.Action.UPDATE, obj=kept, person_id=kept.pk,
+                 detail=f"名寄せ {merge.pk} の取り消し：本人ID {merged.pk} を分離（{len(back)} 件を戻す）")  # fmt: skip
+    audit.record(user=user, action=audit.Action.UPDATE, obj=merged, person_id=merged.pk,
+                 detail=f"名寄せ {merge.pk} の取り消し：本人ID {kept.pk} から分離")  # fmt: skip
+    return merge

@@ -29,8 +29,11 @@ def person_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "people/person_list.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+        request,
+        "people/person_list.html",
+        {"form": form, "page": page, "query": query.urlencode(),
+         "can_merge": policy.may_merge_persons(request.user)},
+    )  # fmt: skip
 
 
 @login_required
@@ -42,6 +45,8 @@ def person_detail(request, pk):
         "consultations": intake_selectors.consultations_of_person(user=request.user, person=person),
         "consents": intake_selectors.consents_of_person(user=request.user, person=person),
         "can_change": policy.can(request.user, policy.CHANGE, person),
+        "can_merge": policy.may_merge_persons(request.user) and person.merged_into_id is None,
+        "merged_into": selectors.merged_into_visible(user=request.user, person=person),
     }
     return render(request, "people/person_detail.html", context)
 
