@@ -33,7 +33,7 @@ def _pair(user):
 def _consultation(user, person, agency=None):
     return Consultation.objects.create(
         municipality_id=user.municipality_id, agency=agency, staff=user, received_on=date(2026, 4, 1),
-        route="phone", consulter="self", person=person, response="continue",
+        route="phone", consulter="self", person=person, response="continuing",
     )  # fmt: skip
 
 
