@@ -97,6 +97,10 @@ def person_lookup(request):
         family_kana=request.GET.get("family_kana", "")[:100],
         given_kana=request.GET.get("given_kana", "")[:100],
         birth_date=birth,
+        # The rest of the form, when typed, sharpens the scores (sex, address, phone).
+        sex=request.GET.get("sex", "")[:10],
+        address=request.GET.get("address", "")[:200],
+        phone=request.GET.get("phone_mobile", "")[:20],
     )
     # The outreach team identifies the person of an engagement with the same lookup (no consultation recorded).
     purpose = "identify" if request.GET.get("purpose") == "identify" else "intake"

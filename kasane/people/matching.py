@@ -1,5 +1,11 @@
 """Finding at intake whether a person is already known (名寄せ): candidates, scores, and whom to ask.
 
+Blocking reads a few bounded, indexed slices (reading, name, swapped name, estimated reading, birth date,
+phone); scoring compares name (kanji and kana, variant kanji folded, swapped or changed family names),
+birth date (typing, day/month and 和暦-era slips), sex, address and phone, and gives each candidate an
+outcome: 同一人物の可能性が高い (score ≥ HIGH), 要確認 (≥ THRESHOLD) or 別人 (not listed). Both thresholds
+are calibrated on benchmarks/matching (docs/BENCHMARKS.md). Records merged into another are never candidates.
+
 The search looks at every person of the user's municipality, including those the user may not see:
 telling a counter that another agency already knows the person is the point of 名寄せ. An invisible
 candidate is returned without the person (no name, no birth date, no id), only with the names of the
@@ -13,16 +19,22 @@ from datetime import date
 from functools import cached_property
 
 from django.apps import apps
-from django.utils import timezone
 from rapidfuzz.fuzz import ratio
 
 from kasane.core import audit, policy
 
+from . import dates
+from .address import address_key, address_similarity
 from .models import Person
 from .names import kana_key, name_key
+from .phones import phone_key
+from .readings import estimated_reading
 
 MUNICIPAL_OFFICE = "市町村（所管課）"
+# Calibrated on benchmarks/matching: below THRESHOLD a record is 別人 and not listed.
 THRESHOLD = 60
+HIGH = 85
+LIKELY, REVIEW, DIFFERENT = "同一人物の可能性が高い", "要確認", "別人"
 # Rows read per blocking lookup: keeps a common family name (サトウ) from reading thousands of rows.
 BLOCK_SIZE = 200
 _FIELDS = (
@@ -34,9 +46,28 @@ _FIELDS = (
     "birth_date",
     "name_key",
     "kana_key",
+    "reading_key",
+    "sex",
+    "postal_code",
+    "address_key",
+    "phone_key",
+    "mobile_key",
 )
-# A birth date one typing slip away counts this much of an exact one.
+# A birth date one slip away counts this much of an exact one; a year off by one, less.
 _BIRTH_NEAR = 70
+_BIRTH_YEAR = 60
+# An estimated reading is a hint: it counts at most this much of a typed reading that matches.
+_HINT = 85
+# Points added for agreeing contact details (once name and birth date are scored) and taken for a
+# different sex: household members share address and phone, so these only tip the balance.
+_ADDRESS, _PHONE, _POSTAL, _SEX = 8, 8, 3, 25
+# What names the person: a candidate the user may not see is disclosed only on one of these.
+_NAME_REASONS = ("フリガナ", "氏", "名", "読み")
+
+
+def outcome(score: int) -> str:
+    """同一人物の可能性が高い, 要確認 or 別人 for a score."""
+    return LIKELY if score >= HIGH else REVIEW if score >= THRESHOLD else DIFFERENT
 
 
 @dataclass
@@ -52,6 +83,14 @@ class Candidate:
     def is_visible(self) -> bool:
         return self.person is not None
 
+    @property
+    def outcome(self) -> str:
+        return outcome(self.score)
+
+    @property
+    def is_likely(self) -> bool:
+        return self.score >= HIGH
+
 
 @dataclass(frozen=True)
 class _Typed:
@@ -62,6 +101,13 @@ class _Typed:
     family_kana: str
     given_kana: str
     birth_date: date | None
+    sex: str = ""
+    postal_code: str = ""
+    address: str = ""
+    phone: str = ""
+    # The reading estimated from the typed kanji when no reading was typed (a hint).
+    family_reading: str = ""
+    given_reading: str = ""
 
     @property
     def name(self) -> str:
@@ -71,9 +117,13 @@ class _Typed:
     def kana(self) -> str:
         return self.family_kana + self.given_kana
 
+    @property
+    def reading(self) -> str:
+        return self.family_reading + self.given_reading
+
     @cached_property
-    def near_dates(self) -> set[date]:
-        return _near_dates(self.birth_date) if self.birth_date else set()
+    def near_dates(self) -> dict[date, str]:
+        return dates.near_dates(self.birth_date) if self.birth_date else {}
 
     @property
     def searchable(self) -> bool:
@@ -89,8 +139,13 @@ def find_candidates(
     given_kana: str = "",
     birth_date: date | None = None,
     limit: int = 8,
+    sex: str = "",
+    postal_code: str = "",
+    address: str = "",
+    phone: str = "",
 ) -> list[Candidate]:
-    """Persons of the user's municipality who may be the one being registered, best first."""
+    """Persons of the user's municipality who may be the one being registered, best first. Only names,
+    readings and the birth date are needed; sex, address and phone, when given, sharpen the scores."""
     if not policy.allows(user, "casework"):
         return []
     scored = _rank(
@@ -101,6 +156,10 @@ def find_candidates(
         given_kana=given_kana,
         birth_date=birth_date,
         limit=limit,
+        sex=sex,
+        postal_code=postal_code,
+        address=address,
+        phone=phone,
     )
     ids = [pk for _, pk, _ in scored]
     visible = policy.scope(user, Person).filter(pk__in=ids).order_by().in_bulk()
@@ -110,21 +169,47 @@ def find_candidates(
         for score, pk, reasons in scored
         # A person the user may not see is disclosed (as 「他機関で把握あり」) only on a name or reading
         # match: a birth date alone would let anyone probe who is known where.
-        if pk in visible or any("一致" in r or "類似" in r for r in reasons if not r.startswith("生年月日"))
+        if pk in visible or _names_matched(reasons)
     ]
     _log(user, [c.person for c in candidates if c.person], sum(1 for c in candidates if not c.person))
     return candidates
 
 
+def _names_matched(reasons: list[str]) -> bool:
+    """Whether the name or reading matched (not only the birth date, an address or a phone number)."""
+    return any(r.startswith(_NAME_REASONS) and ("一致" in r or "類似" in r) for r in reasons)
+
+
 def _rank(
-    municipality_id: int, *, family_name, given_name, family_kana, given_kana, birth_date, limit
+    municipality_id: int,
+    *,
+    family_name="",
+    given_name="",
+    family_kana="",
+    given_kana="",
+    birth_date=None,
+    limit=8,
+    sex="",
+    postal_code="",
+    address="",
+    phone="",
 ) -> list[tuple[int, int, list[str]]]:
     """(score, person id, reasons) of the best candidates among all persons of the municipality, whoever
     may see them: callers decide what to disclose."""
     family_name, given_name = _split(family_name, given_name)
     family_kana, given_kana = _split(family_kana, given_kana)
     typed = _Typed(
-        name_key(family_name), name_key(given_name), kana_key(family_kana), kana_key(given_kana), birth_date
+        name_key(family_name),
+        name_key(given_name),
+        kana_key(family_kana),
+        kana_key(given_kana),
+        birth_date,
+        sex=sex if sex in ("male", "female") else "",
+        postal_code="".join(ch for ch in (postal_code or "") if ch.isdigit())[:7],
+        address=address_key(address or "")[:200],
+        phone=phone_key(phone or ""),
+        family_reading="" if (family_kana or given_kana) else estimated_reading(family_name),
+        given_reading="" if (family_kana or given_kana) else estimated_reading(given_name),
     )
     if not typed.searchable:
         return []
@@ -149,16 +234,32 @@ def _split(family: str, given: str) -> tuple[str, str]:
 
 
 def _block(municipality_id: int, typed: _Typed) -> list[dict]:
-    persons = Person.objects.filter(municipality_id=municipality_id).order_by()
+    persons = Person.objects.filter(municipality_id=municipality_id, merged_into=None).order_by()
     lookups = []
     if len(typed.kana) >= 2:
         lookups.append(persons.filter(kana_key=typed.kana))
         lookups.append(_prefixed(persons, "kana_key", typed.family_kana, typed.given_kana))
+        # Records without フリガナ, through the reading estimated from their kanji.
+        lookups.append(persons.filter(reading_key=typed.kana))
+        if typed.family_kana and typed.given_kana:  # family and given name swapped
+            lookups.append(persons.filter(kana_key=typed.given_kana + typed.family_kana))
+    elif len(typed.reading) >= 2:
+        lookups.append(persons.filter(kana_key=typed.reading))
     if len(typed.name) >= 2:
         lookups.append(persons.filter(name_key=typed.name))
         lookups.append(_prefixed(persons, "name_key", typed.family_name, typed.given_name))
+        if typed.family_name and typed.given_name:
+            lookups.append(persons.filter(name_key=typed.given_name + typed.family_name))
     if typed.birth_date:
-        lookups.append(persons.filter(birth_date__in=[typed.birth_date, *sorted(typed.near_dates)]))
+        if len(typed.name) >= 2 or len(typed.kana) >= 2:
+            # A changed family name (婚姻) keeps the birth date: the exact date is a block of its own; slips
+            # are found through the name blocks above.
+            lookups.append(persons.filter(birth_date=typed.birth_date))
+        else:
+            lookups.append(persons.filter(birth_date__in=[typed.birth_date, *sorted(typed.near_dates)]))
+    if typed.phone:
+        lookups.append(persons.filter(phone_key=typed.phone))
+        lookups.append(persons.filter(mobile_key=typed.phone))
     rows = {}
     for lookup in lookups:
         if lookup is not None:
@@ -182,22 +283,8 @@ def _prefixed(persons, column: str, family: str, given: str):
 
 
 def _near_dates(day: date) -> set[date]:
-    """Dates one typing slip away: one digit changed, two neighbouring digits swapped, month and day swapped."""
-    digits = f"{day.year:04d}{day.month:02d}{day.day:02d}"  # strftime does not pad years before 1000
-    spellings = {digits[:4] + digits[6:] + digits[4:6]}
-    for i in range(8):
-        spellings.update(digits[:i] + d + digits[i + 1 :] for d in "0123456789")
-        if i < 7:
-            spellings.add(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :])
-    near = set()
-    for spelling in spellings - {digits}:
-        try:
-            candidate = date(int(spelling[:4]), int(spelling[4:6]), int(spelling[6:]))
-        except ValueError:
-            continue
-        if 1900 <= candidate.year <= timezone.localdate().year:
-            near.add(candidate)
-    return near
+    """Dates one slip away (kept for callers of the first version; dates.near_dates says which slip)."""
+    return set(dates.near_dates(day))
 
 
 # --- scoring --------------------------------------------------------------------------------------------
@@ -206,7 +293,7 @@ def _near_dates(day: date) -> set[date]:
 def _score(typed: _Typed, row: dict) -> tuple[int, list[str]]:
     """0–100 from the reading, the name and the birth date: the name is 60 % and the birth date 40 % when
     both can be compared; a name alone reaches 80 and a birth date alone 60 (namesakes and shared birthdays
-    are common)."""
+    are common). Sex, address and phone then add or take a few points."""
     reasons = []
     kana = _compare(
         typed.family_kana, typed.given_kana, row, "kana", ("フリガナ", "フリガナ（氏）", "フリガナ（名）")
@@ -218,6 +305,10 @@ def _score(typed: _Typed, row: dict) -> tuple[int, list[str]]:
     if name:
         sim, label = name
         reasons += [f"{label}（異体字を含む）一致"] if sim == 100 else [f"{label}類似"] if sim >= 75 else []
+    hint = _reading_hint(typed, row, kana, name)
+    if hint:
+        kana = hint
+        reasons.append(f"{hint[1]}{'一致' if hint[0] >= _HINT else '類似'}")
     name_sims = [found[0] for found in (kana, name) if found]
     name_sim = sum(name_sims) / len(name_sims) if name_sims else None
     birth_sim = None
@@ -226,34 +317,100 @@ def _score(typed: _Typed, row: dict) -> tuple[int, list[str]]:
             birth_sim = 100
             reasons.append("生年月日一致")
         elif row["birth_date"] in typed.near_dates:
-            birth_sim = _BIRTH_NEAR
-            reasons.append("生年月日が近い（1字違い・入れ替わり）")
+            slip = typed.near_dates[row["birth_date"]]
+            birth_sim = _BIRTH_YEAR if slip == dates.YEAR else _BIRTH_NEAR
+            reasons.append(f"生年月日が近い（{slip}）")
         else:
             birth_sim = 0
             reasons.append("生年月日不一致")
+    changed = _family_changed(typed, row, name_sim, birth_sim)
+    if changed:
+        name_sim = changed
+        reasons.append("名と生年月日が一致（氏の変更の可能性）")
     if name_sim is not None and birth_sim is not None:
         score = 0.6 * name_sim + 0.4 * birth_sim
     elif name_sim is not None:
         score = 0.8 * name_sim
     else:
         score = 0.6 * (birth_sim or 0)
-    return round(score), reasons
+    score += _contact(typed, row, reasons)
+    return max(0, min(100, round(score))), reasons
 
 
 def _compare(family: str, given: str, row: dict, kind: str, labels: tuple[str, str, str]):
     """(similarity 0–100, what matched) for the parts that were typed, or None when nothing compares.
     `kind` is "name" or "kana". One part typed is compared with the same part on file and with the whole
-    name on file, since the whole name is often typed into one field without a space."""
+    name on file, since the whole name is often typed into one field without a space. Both parts typed are
+    also compared the other way round (family and given name swapped)."""
     whole_key = row[f"{kind}_key"]
     if not (family or given):
         return None
     if family and given:
-        return (ratio(family + given, whole_key), labels[0]) if whole_key else None
+        if not whole_key:
+            return None
+        straight = ratio(family + given, whole_key)
+        swapped = ratio(given + family, whole_key)
+        if swapped > straight and swapped >= 90:
+            return swapped, f"{labels[0]}（氏と名の入れ替わり）"
+        return straight, labels[0]
     typed, part, label = (family, "family", labels[1]) if family else (given, "given", labels[2])
     fold = kana_key if kind == "kana" else name_key
     part_key = fold(row[f"{part}_{kind}"])
     found = [(ratio(typed, key), text) for key, text in [(part_key, label), (whole_key, labels[0])] if key]
     return max(found, key=lambda match: match[0]) if found else None
+
+
+def _reading_hint(typed: _Typed, row: dict, kana, name):
+    """The reading estimated from kanji, compared when a reading is missing on one side and the kanji do not
+    already match: a hint, weighed below a typed reading."""
+    if name and name[0] == 100:
+        return None
+    if kana is None and typed.kana and not row["kana_key"] and row["reading_key"]:
+        sim = ratio(typed.kana, row["reading_key"])
+    elif kana is None and typed.reading and row["kana_key"]:
+        sim = ratio(typed.reading, row["kana_key"])
+    else:
+        return None
+    if sim < 80:
+        return None
+    return min(sim, _HINT), "読み（漢字からの推定）"
+
+
+def _family_changed(typed: _Typed, row: dict, name_sim, birth_sim):
+    """A different family name with the same given name and birth date (婚姻・離婚): scored as a name
+    that is likely the same, never as an exact one."""
+    if birth_sim != 100 or name_sim is None or name_sim >= 80:
+        return None
+    same_given = (typed.given_name and typed.given_name == name_key(row["given_name"])) or (
+        typed.given_kana and typed.given_kana == kana_key(row["given_kana"])
+    )
+    return 70 if same_given and (typed.family_name or typed.family_kana) else None
+
+
+def _contact(typed: _Typed, row: dict, reasons: list[str]) -> int:
+    """Points for sex, address and phone agreeing or not (reasons appended)."""
+    points = 0
+    if typed.sex and row["sex"] in ("male", "female"):
+        if typed.sex == row["sex"]:
+            reasons.append("性別一致")
+        else:
+            points -= _SEX
+            reasons.append("性別不一致")
+    if typed.address and row["address_key"]:
+        similarity = address_similarity(typed.address, row["address_key"])
+        if similarity >= 95:
+            points += _ADDRESS
+            reasons.append("住所一致")
+        elif similarity >= 85:
+            points += _ADDRESS // 2
+            reasons.append("住所類似")
+    elif typed.postal_code and typed.postal_code == "".join(ch for ch in row["postal_code"] if ch.isdigit()):
+        points += _POSTAL
+        reasons.append("郵便番号一致")
+    if typed.phone and typed.phone in (row["phone_key"], row["mobile_key"]):
+        points += _PHONE
+        reasons.append("電話番号一致")
+    return points
 
 
 # --- whom to ask, and the access log ---------------------------------------------------------------------

@@ -92,7 +92,7 @@ def test_a_birth_date_one_slip_away_is_found_but_scores_below_an_exact_one(couns
     person = known(counselor, agency)
     [top] = find(counselor, family_kana="タカハシ", given_kana="ユウコ", birth_date=typo)
     assert top.person == person
-    assert "生年月日が近い（1字違い・入れ替わり）" in top.reasons
+    assert any(reason.startswith("生年月日が近い（") for reason in top.reasons)
     exact = find(counselor, family_kana="タカハシ", given_kana="ユウコ", birth_date=BORN)[0]
     assert top.score < exact.score
 
