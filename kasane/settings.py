@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kasane.participation",
     "kasane.community",
     "kasane.evaluation",
+    "kasane.practices",
     "kasane.api",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("participation/", include("kasane.participation.urls")),
     path("community/", include("kasane.community.urls")),
     path("evaluation/", include("kasane.evaluation.urls")),
+    path("practices/", include("kasane.practices.urls")),
     path("api/v1/", include("kasane.api.urls")),
     # The admin's autocomplete would list records without the access log; no admin form uses it.
     path("django-admin/autocomplete/", not_found, name="admin_autocomplete_disabled"),

@@ -23,6 +23,7 @@ from tests import (
     matrix_outreach,
     matrix_participation,
     matrix_people_merge,
+    matrix_practices,
 )
 
 STAFF = [a for a in ACTORS if a != "anonymous"]
@@ -204,7 +205,7 @@ def objects(users, agency, municipality):
 
 AREA_MODULES = (
     matrix_cases, matrix_meetings, matrix_api_cases, matrix_outreach, matrix_participation, matrix_community,
-    matrix_evaluation, matrix_people_merge,
+    matrix_evaluation, matrix_practices, matrix_people_merge,
 )  # fmt: skip
 
 # Rows of later areas live beside this file, one module per area, each with ROWS and an `objects` builder.

@@ -29,6 +29,8 @@ def navigation(request):
         items.append(("相談機関一覧表", reverse("directory:agency_list")))
     if policy.allows(user, "aggregates.view") or policy.allows(user, "casework"):
         items.append(("評価・統計", reverse("evaluation:dashboard")))
+    if policy.allows(user, "practices.view"):
+        items.append(("実践ライブラリ", reverse("practices:report_list")))
     if policy.allows(user, "staff.manage"):
         items.append(("職員", reverse("core:staff_list")))
     if policy.allows(user, "tenant.configure"):

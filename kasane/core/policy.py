@@ -756,6 +756,14 @@ for _label, _tenant in (
 del _label, _tenant
 # (end of community)
 
+# --- practices ---
+# The library of the FY2018 model-project reports (issue 8) is public data with no tenant: every staff role reads
+# it (evaluators too) and nobody edits it (only the import command replaces it). The municipality's own 人口・世帯数・
+# 高齢化率, which the peer comparison starts from, are kept by the office and the admin.
+CAPABILITIES["practices.view"] = frozenset(Role)
+CAPABILITIES["practices.own_figures"] = frozenset({Role.MUNICIPAL, Role.ADMIN})
+# (end of practices)
+
 # --- evaluation (issue 6): progress sheets, outcome targets, statistics -----------------------------------------
 # Progress sheets and outcome targets hold no personal data: every staff role reads them (the evaluator and the
 # council too); the municipal office and the admin edit them.

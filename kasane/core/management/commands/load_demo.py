@@ -13,4 +13,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{municipality}: " + ("デモデータを登録しました。" if created else "登録済みです。")
         )
+        from kasane.practices.demo import load_library
+
+        if count := load_library():
+            self.stdout.write(f"実践ライブラリに {count} 件の報告を取り込みました（平成30年度モデル事業）。")
         self.stdout.write(demo_logins_text())
