@@ -68,7 +68,11 @@ def person_merge_start(request, pk):
             family_kana=person.family_kana,
             given_kana=person.given_kana,
             birth_date=person.birth_date,
-        )  # fmt: skip
+            sex=person.sex,
+            postal_code=person.postal_code,
+            address=person.address,
+            phone=person.phone_mobile or person.phone_home,
+        )
         if c.person is not None and c.person.pk != person.pk and c.person.merged_into_id is None
     ]
     return render(

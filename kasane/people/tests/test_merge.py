@@ -290,6 +290,12 @@ def test_the_whole_flow_through_the_pages(client, coordinator):
     _consent(coordinator, merged)
     page = client.get(f"/people/{kept.pk}/").content.decode()
     assert "名寄せ（統合）" in page
+    # The matching engine offers a variant record (異体字 髙/高) as a candidate; never the record itself.
+    twin = services.person_create(user=coordinator, family_name="高橋", given_name="一郎", family_kana="タカハシ",
+                                  birth_date=date(1985, 3, 12))  # fmt: skip
+    page = client.get(f"/people/{kept.pk}/merge/").content.decode()
+    assert f'href="/people/{kept.pk}/merge/{twin.pk}/"' in page
+    assert f'href="/people/{kept.pk}/merge/{kept.pk}/"' not in page
     response = client.get(f"/people/{kept.pk}/merge/", {"other": merged.pk})
     assert response.status_code == 302 and response["Location"] == f"/people/{kept.pk}/merge/{merged.pk}/"
     page = client.get(response["Location"]).content.decode()
