@@ -68,11 +68,16 @@ def compare_context(*, user, year=None) -> dict:
     labels = [f"{name}（自市町村）"] + [p.report.name for p in peers]
     context["peers"] = peers
     context["population_chart"] = charts.hbar_chart(
-        labels, [own.population] + [p.report.population for p in peers], title="人口（人）", label_width=190
+        labels,
+        [own.population] + [p.report.population for p in peers],
+        title="人口（人）",
+        width=380,
+        label_width=150,
     )
     context["aging_chart"] = charts.hbar_chart(
         labels, [float(own.aging_rate)] + [float(p.report.aging_rate) for p in peers], title="高齢化率（%）",
-        label_width=190,
+        width=380,
+        label_width=150,
     )  # fmt: skip
     own_texts = [row.target.item for row in target_rows]
     peer_texts = [t.text for p in peers for t in p.targets]

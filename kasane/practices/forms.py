@@ -8,7 +8,7 @@ from .selectors import POPULATION_BANDS
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="キーワード", required=False, max_length=200,
-                        help_text="空白で区切ると、すべての語を含む報告を探します（例: ひきこもり 参加支援）")  # fmt: skip
+                        help_text="空白で区切ると、すべての語を含む報告を探します（例: ひきこもり 就労支援）")  # fmt: skip
     prefecture = forms.ChoiceField(label="都道府県", required=False)
     band = forms.ChoiceField(
         label="人口規模",

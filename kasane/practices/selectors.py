@@ -64,7 +64,7 @@ def report_search(*, user, query: str = "", prefecture: str = "", band: str = ""
     for project in projects or []:
         if project in parser.PROJECT_LABELS:
             qs = qs.filter(**{f"runs_{project}": True})
-    return qs.prefetch_related("targets")
+    return qs
 
 
 def prefectures() -> list[str]:
@@ -134,6 +134,8 @@ def snippets(report: Report, terms: list[str], limit: int = 3, width: int = 60) 
     for section in report.sections.all():
         for raw in section.text.split("\n"):
             line = parser.plain(raw)
+            if not any(t in normalize_for_search(line) for t in terms):
+                continue
             folded, index = _folded_with_index(line)
             hits = [folded.find(t) for t in terms if t in folded]
             if not hits:

@@ -22,8 +22,9 @@ def report_list(request):
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items()}
         filters["query"] = filters.pop("q")
-    reports = list(selectors.report_search(user=request.user, **filters))
     terms = selectors.query_terms(filters.get("query", ""))
+    reports = selectors.report_search(user=request.user, **filters)
+    reports = list(reports.prefetch_related("sections") if terms else reports)
     rows = [{"report": r, "snippets": selectors.snippets(r, terms)} for r in reports]
     context = {
         "form": form,
