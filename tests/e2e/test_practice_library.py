@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from kasane.evaluation.models import OutcomeTarget
 from kasane.practices.demo import SEED_FILE
 
 from .helpers import submit_login
@@ -20,7 +21,9 @@ def library(db):
     call_command("import_practices", str(SEED_FILE), stdout=StringIO())
 
 
-def test_search_filter_report_and_compare(page, url, users, library, shot):
+def test_search_filter_report_and_compare(page, url, users, library, municipality, shot):
+    OutcomeTarget.objects.create(municipality=municipality, project="item5", fiscal_year=2026,
+                                 item="多機関協働の事例検討件数", number=5, unit="件")  # fmt: skip
     submit_login(page, url, "municipal")
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="実践ライブラリ").click()
     expect(page.get_by_role("heading", name="実践ライブラリ", level=1)).to_be_visible()
@@ -62,5 +65,7 @@ def test_search_filter_report_and_compare(page, url, users, library, shot):
     expect(page.get_by_role("heading", name="似た自治体（5件）")).to_be_visible()
     expect(page.get_by_role("link", name="岩手県 盛岡市").first).to_be_visible()
     expect(page.locator("svg.chart").first).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("多機関協働の事例検討件数 5件"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("会議・事例検討 1"))).to_be_visible()
     shot(page, "compare")
     assert not page.console_errors and not page.js_errors
