@@ -365,3 +365,16 @@ def test_persons_the_user_cannot_see_are_404(client, users):
     assert client.get(f"/people/{mine.pk}/merge/").status_code == 403
     assert client.get("/people/merges/").status_code == 403
     assert client.post(f"/people/merges/{merge.pk}/undo/", {"reason": "x"}).status_code == 404
+
+
+def test_undo_is_refused_when_a_moved_row_belongs_to_someone_else_now(users):
+    user = users["collaboration"]
+    kept, merged = _pair(user)
+    consultation = _consultation(user, merged)
+    merge = _merge(user, kept, merged)
+    someone = services.person_create(user=user, family_name="別人")
+    Consultation.objects.filter(pk=consultation.pk).update(person=someone)
+    with pytest.raises(DomainError, match=f"相談（ID {consultation.pk}）が別の本人に付け替えられている"):
+        services.person_merge_undo(user=user, merge=merge, reason="別人")
+    assert PersonMerge.objects.get().undone_at is None
+    assert Person.objects.get(pk=merged.pk).merged_into_id == kept.pk
