@@ -59,6 +59,10 @@ def person_update(*, user, person: Person, version, **fields) -> Person:
         locked = lock_for_update(Person, person.pk, version)
     except ConflictError:
         raise conflict_with_changes(person, version, PERSON_FIELDS, "本人情報") from None
+    if locked.merged_into_id is not None:
+        raise DomainError(
+            "この記録は別の記録に統合されたため編集できません。統合先の記録を編集してください。"
+        )
     for key in PERSON_FIELDS:
         if key in fields:
             setattr(locked, key, fields[key])

@@ -161,6 +161,15 @@ def test_merge_and_undo_are_audited_on_both_persons(users):
     assert entries.filter(person_id=kept.pk, detail__contains="1 件を移動").exists()
 
 
+def test_a_merged_record_is_not_edited_any_more(users):
+    user = users["collaboration"]
+    kept, merged = _pair(user)
+    _merge(user, kept, merged)
+    merged.refresh_from_db()
+    with pytest.raises(DomainError, match="統合されたため編集できません"):
+        services.person_update(user=user, person=merged, version=merged.version, notes="追記")
+
+
 def test_a_merged_record_cannot_be_merged_again(users):
     user = users["collaboration"]
     kept, merged = _pair(user)
