@@ -87,9 +87,20 @@ ROWS: dict = {
     "evaluation:stats_export": ("GET", {"fmt": "evaluation_stats_fmt"}, _STATS),
     "evaluation:stats_print": ("GET", None, _STATS),
     "evaluation:dashboard": ("GET", None, _STATS),
+    # The records behind a figure's month: casework staff only (the list is scoped by policy); evaluators and
+    # the admin (numbers only, 秘匿処理) never reach a record.
+    "evaluation:stats_records": (
+        "GET",
+        {"figure": "evaluation_records_figure"},
+        {"anonymous": 302, "evaluator": 403, "admin": 403, "other_admin": 403}
+        | dict.fromkeys(["counselor", "collaboration", "outreach", "municipal"], 200),
+    ),
     "api:statistics": ("GET", None, _STATS | {"anonymous": 401}),
 }
 
 
 def objects(*, users, agency, municipality, base) -> dict:
-    return {"evaluation_stats_fmt": "xlsx"} | _sheet_objects(municipality)
+    return {
+        "evaluation_stats_fmt": "xlsx",
+        "evaluation_records_figure": "outreach_attempts",
+    } | _sheet_objects(municipality)

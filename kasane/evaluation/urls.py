@@ -20,6 +20,7 @@ urlpatterns: list = [
     path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
     path("stats/", views_stats.stats_page, name="stats"),
     path("stats/print.pdf", views_stats.stats_print, name="stats_print"),
+    path("stats/records/<str:figure>/", views_stats.stats_records, name="stats_records"),
     path("stats/export/<str:fmt>/", views_stats.stats_export, name="stats_export"),
     path("dashboard/", views_stats.dashboard, name="dashboard"),
 ]

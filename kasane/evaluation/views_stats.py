@@ -68,6 +68,39 @@ def stats_page(request):
 
 
 @login_required
+def stats_records(request, figure: str):
+    """The records behind one figure in the 年度 or one month of it, for staff with links (casework); each
+    opens on its own page, where the policy decides again. Evaluators get 403: numbers only."""
+    if figure not in statistics.RECORDS:
+        raise Http404
+    fy, error = _year(request)
+    text = (request.GET.get("month") or "").strip()
+    month = None
+    if text:
+        month = int(text) if text.isdigit() and 1 <= int(text) <= 12 else None
+        if month is None:
+            error = error or "月は1〜12の数字で指定してください。"
+    records = statistics.records_behind(user=request.user, figure=figure, fiscal_year=fy, month=month)
+    figure_label = statistics.FIGURES_BY_KEY[figure].label
+    rows = [] if error else list(records[:500])
+    if rows:
+        model = type(rows[0])
+        audit.record_many(user=request.user, action=audit.Action.LIST, objects=rows, model=model,
+                          detail=f"実績統計 {format_fiscal_year(fy)} {figure_label}")  # fmt: skip
+    context = {
+        "figure": figure,
+        "figure_label": figure_label,
+        "fiscal_year": fy,
+        "fiscal_label": format_fiscal_year(fy),
+        "month": month,
+        "error": error,
+        "records": [(str(r), statistics.record_link(figure, r)) for r in rows],
+        "truncated": len(rows) == 500,
+    }
+    return render(request, "evaluation/stats_records.html", context, status=400 if error else 200)
+
+
+@login_required
 def stats_export(request, fmt: str):
     if fmt not in EXPORTS:
         raise Http404

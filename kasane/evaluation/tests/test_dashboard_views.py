@@ -46,7 +46,8 @@ def test_the_evaluator_sees_the_whole_municipality_suppressed_and_no_names(clien
     response = page(client, recorded["evaluator"])
     html = response.content.decode()
     assert response.status_code == 200
-    assert row_cells(html, "consultations_real")[:3] == ["6", "4", "*"]
+    # May's 2 is hidden, and April's 4 with it: the 年度計 6 would give May away (二次秘匿).
+    assert row_cells(html, "consultations_real")[:3] == ["6", "*", "*"]
     assert "秘匿処理" in html
     assert not any(name in html for name in NAMES)
     assert "/intake/" not in html  # numbers only: no links to records
@@ -66,7 +67,7 @@ def test_a_counselor_sees_their_counters_figures_only(client, recorded):
 
 def test_an_admin_without_casework_gets_suppressed_numbers(client, recorded):
     html = page(client, recorded["admin"]).content.decode()
-    assert row_cells(html, "consultations_real")[:3] == ["6", "4", "*"]
+    assert row_cells(html, "consultations_real")[:3] == ["6", "*", "*"]
 
 
 def test_another_municipality_counts_only_its_own(client, recorded):
@@ -93,12 +94,12 @@ def test_downloads_for_the_evaluator_are_suppressed(client, recorded):
     utf8 = client.get("/evaluation/stats/export/csv/?fiscal_year=2024").content
     assert utf8.startswith(b"\xef\xbb\xbf")
     rows = {r[1]: r for r in csv.reader(io.StringIO(utf8.decode("utf-8-sig")))}
-    assert rows["新規相談（実数）"][2:5] == ["6", "4", "*"]
+    assert rows["新規相談（実数）"][2:5] == ["6", "*", "*"]
     sjis = client.get("/evaluation/stats/export/csv_cp932/?fiscal_year=2024").content
-    assert "新規相談（実数）,6,4,*" in sjis.decode("cp932")
+    assert "新規相談（実数）,6,*,*" in sjis.decode("cp932")
     xlsx = client.get("/evaluation/stats/export/xlsx/?fiscal_year=2024")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert {r[1]: r for r in sheet.iter_rows(values_only=True)}["新規相談（実数）"][2:5] == (6, 4, "*")
+    assert {r[1]: r for r in sheet.iter_rows(values_only=True)}["新規相談（実数）"][2:5] == (6, "*", "*")
     assert not any(name in utf8.decode("utf-8-sig") for name in NAMES)
 
 
@@ -109,7 +110,7 @@ def test_the_dashboard_per_role(client, recorded):
     data = json.loads(
         re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html).group(1)
     )
-    assert data["monthly"]["real"][:2] == [4, None]  # 2 in May is suppressed: not drawn
+    assert data["monthly"]["real"][:2] == [None, None]  # suppressed (May's 2, April's 4 with it): not drawn
     assert "vendor/chartjs/chart.umd.min" in html and "<script>" not in html
     assert not any(name in html for name in NAMES) and "/intake/" not in html
     municipal = page(

@@ -317,9 +317,12 @@ def test_another_municipality_counts_nothing(year, other_municipality):
 
 def test_suppression_hides_1_and_2_only(year):
     result = stats.yearly_statistics(municipality=year["municipality"], fiscal_year=FY, suppress=True)
-    assert result.row("contact_attempts").months == months(may="*", jun=3)
+    # May's 2 is hidden; June's 3 too (二次秘匿), else the 年度計 5 would give May away.
+    assert result.row("contact_attempts").months == months(may="*", jun="*")
     assert result.row("contact_attempts").total == 5
-    assert result.row("meetings_plan").total == 4
+    # Four meetings, one a month: shown with the 年度計 4 each would have to be 1, so the 年度計 is hidden too.
+    assert result.row("meetings_plan").months == months(may="*", jun="*", sep="*", mar="*")
+    assert result.row("meetings_plan").total == "*"
     assert result.row("cases_opened").total == "*"
     assert result.row("cases_opened").months[1] == 0  # zero stays zero
     assert result.row("outreach_persons").total == "*"  # the 実人数 of the 年度 is suppressed as itself
@@ -357,7 +360,8 @@ def test_suppressed_output_never_shows_small_counts(counts, below):
     if below <= 1:
         assert shown.months == counts and shown.total == sum(counts)
     for original, value in zip(counts, shown.months, strict=True):
-        assert value == original or (value == "*" and 1 <= original < below)
+        assert value == original or (value == "*" and original >= 1)  # 二次秘匿 hides larger ones too
+        assert value == "*" or not 1 <= original < below
 
 
 def test_unknown_year_and_dates_are_plain(year):
@@ -366,3 +370,45 @@ def test_unknown_year_and_dates_are_plain(year):
     assert stats.Period(1, 2024).datetime_range()[1] - stats.Period(1, 2024).datetime_range()[0] == timedelta(
         days=365
     )
+
+
+def test_month_links_lead_to_the_records_behind(client, year):
+    from conftest import login
+    from kasane.core.models import AccessLogEntry
+    from kasane.outreach.models import Engagement
+
+    worker, municipality = year["worker"], year["municipality"]
+    result = stats.statistics_for(user=worker, fiscal_year=FY)
+    url = "/evaluation/stats/records/outreach_attempts/?fiscal_year=2024&month="
+    links = result.row("outreach_attempts").month_links
+    assert (
+        links[0] == url + "4" and links[1] == "" and links[11] == url + "3"
+    )  # a month without records: none
+    assert (
+        result.row("community_sessions")
+        .month_links[0]
+        .endswith("community_sessions/?fiscal_year=2024&month=4")
+    )
+    assert result.row("consultations_real").month_links == []  # the figure's row links to the list instead
+    first, second = Engagement.objects.filter(municipality=municipality).order_by("pk")[:2]
+    login(client, worker)
+    html = client.get(links[0]).content.decode()
+    assert f"/outreach/{first.pk}/" in html and f"/outreach/{second.pk}/" not in html  # June's is not April's
+    assert "4月" in html and "アウトリーチの連絡の試み" in html
+    assert AccessLogEntry.objects.filter(
+        user=worker, action="list", object_type="outreach.engagement"
+    ).exists()
+    whole_year = client.get("/evaluation/stats/records/outreach_attempts/?fiscal_year=2024").content.decode()
+    assert f"/outreach/{first.pk}/" in whole_year and f"/outreach/{second.pk}/" in whole_year
+    sessions = client.get(result.row("community_sessions").month_links[0]).content.decode()
+    assert "本荘サロン" in sessions and "/community/activities/" in sessions
+    bad = client.get(url + "13")
+    assert bad.status_code == 400 and "月は1〜12の数字" in bad.content.decode()
+    assert client.get("/evaluation/stats/records/consultations_real/").status_code == 404
+    # An evaluator sees numbers only: no links, and the records page is refused.
+    evaluator = make_user(municipality, "hyoka", [Role.EVALUATOR])
+    assert not any(r.month_links or r.link for r in stats.statistics_for(user=evaluator, fiscal_year=FY).rows)
+    login(client, evaluator)
+    assert client.get(links[0]).status_code == 403
+    page = client.get("/evaluation/stats/?fiscal_year=2024").content.decode()
+    assert "/evaluation/stats/records/" not in page
