@@ -10,15 +10,20 @@ from django.urls import reverse
 
 from conftest import login
 from kasane.practices import selectors, services
-from kasane.practices.demo import SEED_FILE
+from kasane.practices.demo import SEED_FILE, load_library
 from kasane.practices.models import Figure, OwnFigures, Report, Target
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def library(db):
-    call_command("import_practices", str(SEED_FILE), stdout=StringIO())
+@pytest.fixture(scope="module")
+def library(django_db_setup, django_db_blocker):
+    """The real file imported once for the module (each test's own changes roll back)."""
+    with django_db_blocker.unblock():
+        call_command("import_practices", str(SEED_FILE), stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        Report.objects.all().delete()
 
 
 def test_import_is_idempotent_and_export_has_numbers_and_lines(library):
@@ -120,3 +125,8 @@ def test_own_figures_are_kept_by_the_office_with_a_version(client, users, munici
     assert OwnFigures.objects.get(municipality=municipality).population == 1000
     login(client, users["evaluator"])
     assert client.post(reverse("practices:own_figures_edit"), data).status_code == 403
+
+
+def test_the_demo_keeps_an_imported_library_and_sets_the_demo_towns_figures(library, municipality):
+    assert load_library() == 0
+    assert OwnFigures.objects.get(municipality=municipality).as_of == "デモ用の概数"

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kasane.practices import parser
 from kasane.practices.demo import SEED_FILE
@@ -154,3 +156,22 @@ def test_a_truncated_file_is_refused_with_the_report_and_line():
     lines = SEED_FILE.read_text(encoding="utf-8").split("\n")
     with pytest.raises(parser.ParseError, match="315行目からの報告（北海道 鷹栖町）"):
         parser.parse_text("\n".join(lines[:330]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["人", "世帯", "校", "%", "‰", "k m ²"]))
+def test_a_written_number_reads_back_with_its_unit(number, unit):
+    measure = parser.parse_measure(f"{number:,}({unit})", 7)
+    assert measure.value == number and measure.line == 7
+    assert measure.unit == ("km²" if unit == "k m ²" else unit)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789,.()%‰人約※-— \t都道府県名市区町村名\n"), max_size=80))
+def test_any_text_is_a_measure_or_a_parse_error_never_a_crash(text):
+    measure = parser.parse_measure(text, 1)
+    assert measure.value is None or measure.value >= 0
+    try:
+        parser.parse_text(text)
+    except parser.ParseError:
+        pass
