@@ -152,8 +152,7 @@ def stats_print(request):
             [label for label, _ in states], [value for _, value in states], title="支援中の事例の段階別件数",
             width=500, font_family=font)),
     ]  # fmt: skip
-    trend = [(format_fiscal_year(y), statistics.suppress_value(real, below), statistics.suppress_value(all_, below))
-             for y, real, all_ in statistics.yearly_trend(period)]  # fmt: skip
+    trend = _trend(result, period, below)
     trend_chart = charts.bar_chart(
         [t[0] for t in trend],
         [("実数", [t[1] for t in trend]), ("のべ", [t[2] for t in trend])],
@@ -179,6 +178,20 @@ def stats_print(request):
         },
     )
     return pdf_response(pdf, f"実績統計_{result.fiscal_label}.pdf")
+
+
+def _trend(result, period, below) -> list[tuple]:
+    """(年度, 実数, のべ) of the last years; the shown 年度 as in its table (after 二次秘匿, its 年度計 may be
+    hidden although not small)."""
+    trend = [(format_fiscal_year(y), statistics.suppress_value(real, below), statistics.suppress_value(all_, below))
+             for y, real, all_ in statistics.yearly_trend(period)]  # fmt: skip
+    if result.suppressed and trend:
+        trend[-1] = (
+            trend[-1][0],
+            result.row("consultations_real").total,
+            result.row("consultations_all").total,
+        )
+    return trend
 
 
 def _chart_value(value):
@@ -221,10 +234,7 @@ def dashboard(request):
          "link": f"{reverse('cases:case_list')}?state={s.value}" if access.links else ""}
         for s in State if s != State.CLOSED
     ]  # fmt: skip
-    trend = [
-        (format_fiscal_year(y), shown(real), shown(total))
-        for y, real, total in statistics.yearly_trend(period)
-    ]
+    trend = _trend(result, period, below)
     problems = [r for r in result.rows if r.figure == "consultations_by_problem" and r.level]
     agencies = [r for r in result.rows if r.figure == "consultations_by_agency" and r.level and r.total != 0]
     chart_data = {
