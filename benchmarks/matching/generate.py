@@ -90,8 +90,8 @@ class Population:
     def vary(self, person: dict) -> dict:
         r = self.rnd
         record = dict(person)
-        kinds = r.sample(VARIATIONS, r.choice([1, 1, 2, 2, 3]))
-        for kind in kinds:
+        chosen = set(r.sample(VARIATIONS, r.choice([1, 1, 2, 2, 3])))
+        for kind in sorted(chosen, key=ORDER.index):  # a changed family name first, then how it is written
             getattr(self, f"_v_{kind}")(record)
         return record
 
@@ -192,6 +192,8 @@ class Population:
         rec["given_kana" if rec["given_kana"] else "family_kana"] = typo
 
 
+ORDER = ["married", "kanji", "kana_form", "no_kana", "kana_typo", "swap", "run_together", "birth", "address",
+         "phone", "missing_contact"]  # fmt: skip
 VARIATIONS = ["kanji", "kanji", "kana_form", "no_kana", "swap", "run_together", "married", "birth", "birth",
               "address", "address", "phone", "missing_contact", "kana_typo"]  # fmt: skip
 

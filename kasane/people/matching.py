@@ -61,6 +61,9 @@ _HINT = 85
 # Points added for agreeing contact details (once name and birth date are scored) and taken for a
 # different sex: household members share address and phone, so these only tip the balance.
 _ADDRESS, _PHONE, _POSTAL, _SEX = 8, 8, 3, 25
+# An address or phone on both sides that differs takes a little: a namesake one birth-date slip away is
+# then 要確認, not 同一人物の可能性が高い (people move and change numbers, so never more).
+_CONTRADICTS = 5
 # What names the person: a candidate the user may not see is disclosed only on one of these.
 _NAME_REASONS = ("フリガナ", "氏", "名", "読み")
 
@@ -326,7 +329,11 @@ def _score(typed: _Typed, row: dict) -> tuple[int, list[str]]:
     changed = _family_changed(typed, row, name_sim, birth_sim)
     if changed:
         name_sim = changed
-        reasons.append("名と生年月日が一致（氏の変更の可能性）")
+        reasons.append(
+            "名と生年月日が一致（氏の変更の可能性）"
+            if birth_sim == 100
+            else "名が一致・生年月日が近い（氏の変更の可能性）"
+        )
     if name_sim is not None and birth_sim is not None:
         score = 0.6 * name_sim + 0.4 * birth_sim
     elif name_sim is not None:
@@ -377,14 +384,25 @@ def _reading_hint(typed: _Typed, row: dict, kana, name):
 
 
 def _family_changed(typed: _Typed, row: dict, name_sim, birth_sim):
-    """A different family name with the same given name and birth date (婚姻・離婚): scored as a name
-    that is likely the same, never as an exact one."""
-    if birth_sim != 100 or name_sim is None or name_sim >= 80:
+    """A different family name with the same given name and the same or a near birth date (婚姻・離婚):
+    scored as a name that is likely the same, never as an exact one. The given name may have been typed
+    after the family name in one field, or in the family field (swapped)."""
+    if birth_sim is None or birth_sim < _BIRTH_YEAR or name_sim is None or name_sim >= 80:
         return None
-    same_given = (typed.given_name and typed.given_name == name_key(row["given_name"])) or (
-        typed.given_kana and typed.given_kana == kana_key(row["given_kana"])
+    same_given = _given_matches(typed.family_name, typed.given_name, name_key(row["given_name"])) or (
+        _given_matches(typed.family_kana, typed.given_kana, kana_key(row["given_kana"]))
     )
     return 70 if same_given and (typed.family_name or typed.family_kana) else None
+
+
+def _given_matches(family: str, given: str, on_file: str) -> bool:
+    """Whether the typed name holds the given name on file: in the given field, in the family field
+    (swapped), or at the end of a whole name typed into the family field."""
+    if not on_file:
+        return False
+    if given:
+        return on_file in (given, family)
+    return family == on_file or (len(family) > len(on_file) and family.endswith(on_file))
 
 
 def _contact(typed: _Typed, row: dict, reasons: list[str]) -> int:
@@ -404,12 +422,18 @@ def _contact(typed: _Typed, row: dict, reasons: list[str]) -> int:
         elif similarity >= 85:
             points += _ADDRESS // 2
             reasons.append("住所類似")
+        elif similarity < 70:
+            points -= _CONTRADICTS
+            reasons.append("住所不一致")
     elif typed.postal_code and typed.postal_code == "".join(ch for ch in row["postal_code"] if ch.isdigit()):
         points += _POSTAL
         reasons.append("郵便番号一致")
     if typed.phone and typed.phone in (row["phone_key"], row["mobile_key"]):
         points += _PHONE
         reasons.append("電話番号一致")
+    elif typed.phone and (row["phone_key"] or row["mobile_key"]):
+        points -= _CONTRADICTS
+        reasons.append("電話番号不一致")
     return points
 
 
