@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from kasane.core import policy
 from kasane.core.text import normalize_for_search
+from kasane.core.validators import MAX_DB_ID
 
 from . import parser
 from .models import FIGURE_LABELS, Figure, OwnFigures, Report
@@ -39,7 +41,8 @@ def require_view(user) -> None:
 
 def query_terms(query: str) -> list[str]:
     """Whitespace-separated terms (full-width spaces too), each folded like the search column."""
-    terms = [normalize_for_search(t) for t in (query or "").replace("\u3000", " ").split()[:MAX_TERMS]]
+    text = (query or "").replace("\x00", "").replace("\u3000", " ")
+    terms = [normalize_for_search(t) for t in text.split()[:MAX_TERMS]]
     return [t for t in terms if t]
 
 
@@ -68,7 +71,8 @@ def report_search(*, user, query: str = "", prefecture: str = "", band: str = ""
 
 
 def prefectures() -> list[str]:
-    return list(Report.objects.order_by("ordinal").values_list("prefecture", flat=True).distinct())
+    # in the file's order (north to south); DISTINCT with that ORDER BY would keep duplicates
+    return _unique(Report.objects.order_by("ordinal").values_list("prefecture", flat=True))
 
 
 def _unique(items):
@@ -81,6 +85,8 @@ def _unique(items):
 
 def report_get(*, user, pk) -> Report:
     require_view(user)
+    if not 0 < int(pk) <= MAX_DB_ID:  # an id no database holds is missing, not a database error
+        raise Http404
     qs = Report.objects.prefetch_related(
         "sections",
         "targets",

@@ -76,6 +76,9 @@ def test_search_is_and_of_terms_kana_insensitive_with_filters(library, users):
     assert set(both) <= set(only_one)
     small = selectors.report_search(user=user, band="u10k", aging_min=Decimal("40"))
     assert {r.name for r in small} == {"北海道 津別町", "岩手県 岩泉町", "秋田県 井川町"}
+    assert (
+        selectors.prefectures()[:3] == ["北海道", "青森県", "岩手県"] and len(selectors.prefectures()) == 14
+    )
     prefectural = selectors.report_search(user=user, projects=["todofuken"])
     assert {r.prefecture for r in prefectural} == {"秋田県", "栃木県", "埼玉県", "東京都"}
 
@@ -97,6 +100,19 @@ def test_pages_render_for_a_reader(library, client, users):
     ).content.decode()
     assert "ワークショップの参加人数:各地区 50 人" in page and "（56行目）" in page
     assert client.get(reverse("practices:report_detail", args=[999999])).status_code == 404
+    assert client.get("/practices/99999999999999999999/").status_code == 404
+    assert client.get(f"/practices/{report.pk}/?q=%00").status_code in (200, 400)
+    for query in (
+        "q=%00",
+        "q=" + "あ" * 300,
+        "aging_min=-1&aging_max=1e9",
+        "projects=x&prefecture=%00",
+        "fy=abc",
+    ):
+        assert client.get(f"/practices/?{query}").status_code in (200, 400), (
+            query
+        )  # NUL: 400 by the middleware
+    assert client.get("/practices/compare/?fy=99999999999").status_code == 200
 
 
 def test_compare_finds_the_nearest_reports_and_shows_own_targets(library, client, users, municipality):
