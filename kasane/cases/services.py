@@ -15,6 +15,7 @@ from django.utils import timezone
 from kasane.core import audit, policy
 from kasane.core.concurrency import conflict_with_changes, lock_for_update
 from kasane.core.errors import ConflictError, DomainError, TransitionRefused
+from kasane.people.services import person_require_active
 
 from . import lifecycle
 from .assessment_items import clean_areas
@@ -101,6 +102,7 @@ def case_open(
     _same_tenant(user, person, household, consultation, referral, meeting_body)
     if not policy.scope(user, type(person)).filter(pk=person.pk).exists():
         raise DomainError("この本人の記録を見る権限がありません。", field="person")
+    person_require_active(person, user=user)
     if household is not None and not policy.scope(user, type(household)).filter(pk=household.pk).exists():
         raise DomainError("この世帯の記録を見る権限がありません。", field="household")
     for record, label, name in (
@@ -335,6 +337,7 @@ def assessment_create(
             raise DomainError(f"{person} はこの事例の世帯員ではありません。", field="entries")
         if person.pk in seen:
             raise DomainError(f"{person} のアセスメントが重複しています。", field="entries")
+        person_require_active(person, user=user, field="entries")
         seen.add(person.pk)
     number = (locked.assessments.aggregate(n=Max("number"))["n"] or 0) + 1
     assessment = Assessment.objects.create(case=locked, number=number, assessed_on=assessed_on, author=user,

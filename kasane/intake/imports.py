@@ -685,7 +685,7 @@ def validate(rows: list[dict], municipality, *, user=None) -> ImportPlan:
     by_line = {r.line: r for r in checked}
     _resolve_references(checker, checked, by_line)
     persons = _assign_persons(checker, checked, by_line)
-    _match_existing(checker, persons, municipality)
+    _match_existing(checker, persons, municipality, user)
     if user is not None:
         _limit_to_user(checker, checked, persons, user)
     consultations = [
@@ -835,8 +835,11 @@ def _chunks(items: list, size: int = 500) -> Iterator[list]:
         yield items[i : i + size]
 
 
-def _match_existing(checker: _Checker, persons: list[PlannedPerson], municipality) -> None:
-    """A registered person with the same name (or reading) key and birth date is reused, never duplicated."""
+def _match_existing(checker: _Checker, persons: list[PlannedPerson], municipality, user=None) -> None:
+    """A registered person with the same name (or reading) key and birth date is reused, never duplicated.
+    A record merged into another (名寄せ) is never reused: a row matching only such a record is refused."""
+    from kasane.people.services import merged_message
+
     wanted = [p for p in persons if p.key is not None and p.key[2] is not None]
     candidates: dict[tuple, list[Person]] = {}
     for kind, field_name in (("name", "name_key"), ("kana", "kana_key")):
@@ -851,7 +854,16 @@ def _match_existing(checker: _Checker, persons: list[PlannedPerson], municipalit
                 )
     for planned in wanted:
         found = candidates.get(planned.key, [])
-        if len(found) == 1:
+        merged = [p for p in found if p.merged_into_id is not None]
+        found = [p for p in found if p.merged_into_id is None]
+        if not found and merged and user is not None and not _visible(user, merged[0]):
+            planned.existing_id = merged[0].pk  # _limit_to_user refuses it without disclosing the record
+        elif not found and merged:
+            checker.error(
+                planned.lines[0], "family_name",
+                f"{merged_message(merged[0].merged_into_id, user=user)}（統合先の氏名・生年月日に合わせてください）",
+            )  # fmt: skip
+        elif len(found) == 1:
             planned.existing_id, planned.existing_name = found[0].pk, found[0].display_name
         elif len(found) > 1:
             ids = "、".join(str(p.pk) for p in found)
@@ -860,6 +872,12 @@ def _match_existing(checker: _Checker, persons: list[PlannedPerson], municipalit
                 f"同じ氏名・生年月日の本人が既に複数登録されています（ID {ids}）。どの方か決められないため取り込めません。"
                 "先に登録済みの本人を確認してください。",
             )  # fmt: skip
+
+
+def _visible(user, person: Person) -> bool:
+    from kasane.core import policy
+
+    return policy.scope(user, Person).filter(pk=person.pk).exists()
 
 
 def _limit_to_user(checker, checked, persons, user) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from kasane.core import audit, policy
 from kasane.core.concurrency import conflict_with_changes, lock_for_update
 from kasane.core.errors import ConflictError, DomainError
+from kasane.people.services import person_require_active
 
 from .models import Consent, Consultation, ConsultationProblem, LegalBasis, Pattern, Problem, Referral
 
@@ -50,6 +51,7 @@ def consultation_create(
     policy.require_create(user, "intake.Consultation")
     if person.municipality_id != user.municipality_id:
         raise DomainError("他の自治体の本人は選べません。", field="person")
+    person_require_active(person, user=user)
     received_on = fields.get("received_on")
     if received_on and received_on > timezone.localdate():
         raise DomainError("受付日が未来の日付になっています。", field="received_on")
@@ -111,6 +113,7 @@ def consent_record(
     consultation=None,
 ) -> Consent:
     policy.require_create(user, "intake.Consent")
+    person_require_active(person, user=user)
     if obtained_on > timezone.localdate():
         raise DomainError("同意日が未来の日付になっています。", field="obtained_on")
     agencies = list(agencies or [])
@@ -183,6 +186,7 @@ def referral_create(
         raise DomainError("他の自治体の機関にはつなげません。", field="to_agency")
     if to_agency.pk == user.agency_id:
         raise DomainError("自分の機関にはつなげません。", field="to_agency")
+    person_require_active(consultation.person, user=user, field=None)
     if legal_basis not in LegalBasis.values:
         raise DomainError("情報提供の根拠を選んでください。", field="legal_basis")
     consent = None

@@ -205,7 +205,7 @@ def person_identify(
     """The person is identified: an existing person the user may see, or a new person record (registered by
     the user's counter). Seeing the engagement never opens the person: the person must be visible."""
     from kasane.people.models import Person
-    from kasane.people.services import person_create
+    from kasane.people.services import person_create, person_require_active
 
     policy.require(user, policy.CHANGE, engagement)
     locked = _lock(engagement, version)
@@ -221,6 +221,8 @@ def person_identify(
         or not policy.scope(user, Person).filter(pk=person.pk).exists()
     ):
         raise DomainError("指定された本人が見つからないか、閲覧する権限がありません。", field="person")
+    else:
+        person_require_active(person, user=user)
     locked.person = person
     locked.save()
     _log(user, A.UPDATE, locked, locked, detail="本人を特定")

@@ -16,6 +16,7 @@ from kasane.core.concurrency import conflict_with_changes, lock_for_update
 from kasane.core.errors import ConflictError, DomainError
 from kasane.meetings import services as meeting_services
 from kasane.meetings.models import ResourceGap
+from kasane.people.services import person_require_active
 
 from .models import (
     DEFAULT_KINDS,
@@ -319,6 +320,7 @@ def match_create(*, user, case, resource: Resource, reasons: str = "") -> Match:
         case=case, resource=resource, status__in=(Match.Status.ARRANGING, Match.Status.ONGOING)
     ).exists():
         raise DomainError(f"「{resource.name}」とのマッチングはすでに進行中です。", field="resource")
+    person_require_active(case.person, user=user, field=None)
     match = Match.objects.create(municipality_id=user.municipality_id, case=case, person_id=case.person_id,
                                  resource=resource, reasons=(reasons or "")[:2000], worker=user)  # fmt: skip
     _log(user, A.CREATE, match, case, detail=f"マッチング：{resource.name}")

@@ -38,6 +38,29 @@ def _clean_person(person: Person) -> None:
         raise DomainError(messages[0], field=field) from None
 
 
+def merged_message(kept_id: int, *, user=None) -> str:
+    """「この本人の記録は〇〇（本人ID n）に統合されています。…」; the kept record's name only when the user may
+    see it (a record merged into one registered elsewhere must not disclose that one's name)."""
+    kept = Person.objects.filter(pk=kept_id)
+    if user is not None:
+        kept = policy.scope(user, Person).filter(pk=kept_id)
+    found = kept.first()
+    name = found.display_name if found is not None else "別の記録"
+    return f"この本人の記録は{name}（本人ID {kept_id}）に統合されています。統合先の記録に登録してください。"
+
+
+def person_require_active(person: Person, *, user=None, field: str | None = "person") -> None:
+    """Refuse a new record on a person merged into another (名寄せ): the one rule every service that creates or
+    attaches a record to a person calls. Reads (and, in a transaction, locks) the row so that a merge running
+    at the same time either moves the new record too or is seen here."""
+    rows = Person.objects.filter(pk=person.pk)
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()
+    merged_into_id = rows.values_list("merged_into_id", flat=True).first()
+    if merged_into_id is not None:
+        raise DomainError(merged_message(merged_into_id, user=user), field=field)
+
+
 @transaction.atomic
 def person_create(*, user, **fields) -> Person:
     policy.require_create(user, "people.Person")
@@ -94,6 +117,7 @@ def membership_add(
         or household.municipality_id != user.municipality_id
     ):
         raise DomainError("他の自治体の本人・世帯は扱えません。")
+    person_require_active(person, user=user)
     if Membership.objects.filter(person=person, left_on__isnull=True).exclude(household=household).exists():
         raise DomainError("この方は別の世帯に属しています。先にその世帯を離れる日を記録してください。")
     membership, _created = Membership.objects.get_or_create(
