@@ -30,6 +30,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.matching", description=__doc__.split("\n")[0])
     parser.add_argument("--data", help="CSV of records with ground truth")
     parser.add_argument("--peer", choices=["splink"], help="also link the same data with this peer")
+    parser.add_argument(
+        "--peer-labels",
+        action="store_true",
+        help="train the peer's m probabilities from the truth (entity_id) instead of EM: its best case",
+    )
     parser.add_argument("--generate", type=int, metavar="N", help="write a synthetic population of N persons")
     parser.add_argument(
         "--variants", type=float, default=0.1, help="variant records per person (default 0.1)"
@@ -53,7 +58,7 @@ def main() -> None:
             return
     from .run import run
 
-    run(args.data, peer=args.peer)
+    run(args.data, peer=args.peer, peer_labels=args.peer_labels)
 
 
 if __name__ == "__main__":

@@ -118,3 +118,24 @@ def test_the_lookup_page_shows_the_outcome(client, counselor, agency):
     page = client.get("/intake/lookup/", {"family_kana": "わたなべ", "given_kana": "みほ", "birth_date": "1985-03-12",
                                           "sex": "female", "phone_mobile": "09012345678"}).content.decode()  # fmt: skip
     assert LIKELY in page and "電話番号一致" in page
+
+
+def test_a_namesake_one_slip_away_living_elsewhere_is_only_to_be_checked(counselor, agency):
+    person(
+        counselor,
+        agency,
+        birth_date=date(1985, 3, 13),
+        address="松本市中央2-3-4",
+        phone_mobile="080-1111-2222",
+    )
+    found = top(counselor, family_name="渡辺", given_name="美穂", family_kana="ワタナベ", given_kana="ミホ",
+                birth_date=BORN, sex="female", address="長野市鶴賀1-2-3", phone="090-1234-5678")  # fmt: skip
+    assert {"住所不一致", "電話番号不一致"} <= set(found.reasons)
+    assert found.outcome == REVIEW
+
+
+def test_a_changed_family_name_typed_as_one_run_together_name_is_still_found(counselor, agency):
+    known = person(counselor, agency)
+    found = top(counselor, family_name="田中美穂", birth_date=date(1985, 3, 13), phone="09012345678")
+    assert found.person == known
+    assert "名が一致・生年月日が近い（氏の変更の可能性）" in found.reasons
