@@ -49,15 +49,26 @@ def _kanji_number(text: str) -> str:
 
 def address_key(text: str) -> str:
     """The comparable form: NFKC, no spaces, no prefecture, 大字/字 dropped, numbers as 1-2-3."""
-    text = _SPACES.sub("", unicodedata.normalize("NFKC", text or ""))
+    key = _fold(text or "")
+    for _ in range(4):  # a dropped hyphen can bring a number next to a counter ("4-丁" → "4丁"): fold again
+        again = _fold(key)
+        if again == key:
+            break
+        key = again
+    return key
+
+
+def _fold(text: str) -> str:
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     text = _HYPHENS.sub("-", text)
     text = _KANJI_NUMBER.sub(lambda m: _kanji_number(m.group()), text)
     for pattern, replacement in _COUNTERS:
         text = pattern.sub(replacement, text)
     text = re.sub(r"-{2,}", "-", text)
     text = re.sub(r"-(?=\D|$)", "", text)  # "1-2-3-" → "1-2-3", "3-コーポ" → "3コーポ"
-    text = PREFECTURE.sub("", text)
-    return _AZA.sub("", text)
+    text = _AZA.sub("", PREFECTURE.sub("", text))
+    # Dropping a space can put a combining mark next to a letter: compose again so the key is stable.
+    return unicodedata.normalize("NFKC", text)
 
 
 def without_city(key: str) -> str:

@@ -91,3 +91,10 @@ def test_an_unrelated_birth_date_is_not_near():
 def test_a_day_month_swap_is_always_near_when_it_is_a_date(day):
     if day.day <= 12 and day.day != day.month:
         assert date(day.year, day.day, day.month) in near_dates(day)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="一二三十〇丁目番地号の-ー ０１２4大字県市町郡長野北海道A´", max_size=25))
+def test_address_keys_of_address_like_text_are_idempotent(text):
+    assert address_key(address_key(text)) == address_key(text)
+    assert address_key("4-丁") == address_key(address_key("4-丁"))
