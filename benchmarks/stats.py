@@ -146,7 +146,14 @@ def build(total: int, rnd: random.Random) -> Municipality:
     progress(f"{total:,} consultations")
     _insert_select(
         ConsultationProblem,
-        {"consultation_id": "c.id", "problem": "pr.value"},
+        {
+            "consultation_id": "c.id",
+            "problem": "pr.value",
+            "municipality_id": "c.municipality_id",
+            "received_on": "c.received_on",
+            "agency_id": "c.agency_id",
+            "follow_up": "(c.first_consultation_id IS NOT NULL)",
+        },
         "intake_consultation c JOIN bench_k k ON k.k < (CASE c.id % 5 WHEN 0 THEN 1 WHEN 1 THEN 1 WHEN 2 THEN 2 "
         f"WHEN 3 THEN 2 ELSE 3 END) JOIN bench_problem pr ON pr.idx = (c.id * 7 + k.k * 5) % {len(PROBLEMS)} "
         f"WHERE c.municipality_id = {municipality.pk}",
@@ -307,13 +314,16 @@ def floor_sql(municipality_id: int, fy: int) -> list:
         return cursor.fetchall()
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:
-    samples, result = [], None
+def timed(fns, repeat: int) -> list[tuple[float, object, list[float]]]:
+    """Each function `repeat` times, interleaved (f, g, f, g …: on a loaded machine both see the same load):
+    (median, last result, samples) per function."""
+    samples, results = [[] for _ in fns], [None] * len(fns)
     for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        samples.append(time.perf_counter() - t)
-    return statistics.median(samples), result
+        for i, fn in enumerate(fns):
+            t = time.perf_counter()
+            results[i] = fn()
+            samples[i].append(time.perf_counter() - t)
+    return [(statistics.median(s), r, s) for s, r in zip(samples, results, strict=True)]
 
 
 def main() -> None:
@@ -357,16 +367,20 @@ def main() -> None:
         "rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" (total {sum(counts.values()):,})"
     )
     fy = FIRST_YEAR + YEARS // 2
-    full, result = timed(
-        lambda: stats.yearly_statistics(municipality=municipality, fiscal_year=fy), args.repeat
-    )
-    floor, floor_rows = timed(lambda: floor_sql(municipality.pk, fy), args.repeat)
+    (full, result, full_samples), (floor, floor_rows, floor_samples) = timed(
+        [lambda: stats.yearly_statistics(municipality=municipality, fiscal_year=fy),
+         lambda: floor_sql(municipality.pk, fy)],
+        args.repeat,
+    )  # fmt: skip
     assert sum(n for _m, n in floor_rows) == result.row("consultations_all").total
     print(f"{fy}年度: {len(stats.FIGURES)} figures, {len(result.rows)} rows; 相談（のべ）{result.row('consultations_all').total:,}, "
           f"実数 {result.row('consultations_real').total:,}")  # fmt: skip
     print(f"full yearly statistics: median {full * 1000:.0f} ms over {args.repeat} runs")
     print(f"floor (one SQL aggregate over intake_consultation): median {floor * 1000:.0f} ms")
-    print(f"ratio full / floor: {full / floor:.1f}×")
+    print(f"ratio full / floor: {full / floor:.1f}× (median of the per-run ratios "
+          f"{statistics.median(a / b for a, b in zip(full_samples, floor_samples, strict=True)):.1f}×)")  # fmt: skip
+    print("runs (full / floor ms): " + ", ".join(
+        f"{a * 1000:.0f}/{b * 1000:.0f}" for a, b in zip(full_samples, floor_samples, strict=True)))  # fmt: skip
     per_figure = []
     period = stats.Period(municipality.pk, fy)
     with stats.shared_queries():  # as in one run: the consultation figures share one query (the first pays)

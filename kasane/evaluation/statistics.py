@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, F, Func, IntegerField, Max, Min, Q, Sum, Value
+from django.db.models import Count, F, Func, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -167,18 +167,14 @@ def _consultation_cube(period: Period) -> dict[str, Counts]:
     measures = {"n": Count("pk"), "real": Count("pk", filter=Q(first_consultation__isnull=True))}
     measures |= {f"route_{i}": Count("pk", filter=Q(route=v)) for i, v in enumerate(routes)}
     measures |= {f"consulter_{i}": Count("pk", filter=Q(consulter=v)) for i, v in enumerate(consulters)}
-    bounds = {"lo": Min("pk"), "hi": Max("pk")}  # the 年度's ids: bounds the problem rows' scan
     # Grouped by the day, not the month: in the covering index's order, so the database streams the groups
     # instead of sorting a city's 年度 (160k rows: SQLite 260 → 130 ms); ≤ 366 × agencies tuples summed here
     # per month (dicts per row cost more than the query).
-    rows = _consultations(period).values("received_on", "agency_id").annotate(**measures, **bounds).order_by()
+    rows = _consultations(period).values("received_on", "agency_id").annotate(**measures).order_by()
     width = len(measures)
-    lo = hi = None
     sums = {}  # month slot → the measures summed
     agency: Counts = defaultdict(lambda: [0] * 12)
-    for row in _tuples(rows.values_list("received_on", "agency_id", *measures, *bounds)):
-        lo = row[-2] if lo is None else min(lo, row[-2])
-        hi = row[-1] if hi is None else max(hi, row[-1])
+    for row in _tuples(rows.values_list("received_on", "agency_id", *measures)):
         m = month_index(_as_date(row[0]))
         vector = sums.get(m)
         if vector is None:
@@ -191,7 +187,6 @@ def _consultation_cube(period: Period) -> dict[str, Counts]:
         "agency": dict(agency),
         "route": {},
         "consulter": {},
-        "ids": (lo, hi),
     }
     if sums:
         cube["all"] = {"": [0] * 12, "real": [0] * 12}
@@ -241,47 +236,20 @@ def consultations_by_consulter(period: Period) -> Counts:
 
 def consultations_by_problem(period: Period) -> Counts:
     """Problems of first consultations (several per consultation: 複数回答)."""
-    # Filtered through the join (not `consultation__in=subquery`): one pass over the 年度's consultations, read
-    # from the covering index `consultation_stats_idx`, grouped by day (the index's order) and problem. The
-    # follow-ups are left out in the count, not in WHERE: there SQLite's planner picks the first_consultation
-    # index (80 % of the table) over the date range. The 年度's lowest and highest consultation id (from the
-    # consultation query) bound the problem rows: PostgreSQL then reads that slice of their index instead of
-    # hashing the whole table (a redundant condition: every row it keeps is in the range anyway).
-    lo, hi = _once("consultations", period, lambda: _consultation_cube(period))["ids"]
-    if lo is None:
-        return {}
+    # Each problem row carries its consultation's municipality, 受付日, counter and follow-up flag: the 年度's
+    # first consultations' problems are one range of `consultationproblem_stats_idx`, grouped by (day,
+    # problem) in the index's order (no join, no sort). A value outside the choices counts as 未記入.
     rows = _model("intake.ConsultationProblem").objects.filter(
-        _in_period(period, "consultation__received_on"),
-        period.holder("consultation__agency"),
-        consultation__municipality_id=period.municipality_id,
-        consultation_id__gte=lo,
-        consultation_id__lte=hi,
+        _in_period(period, "received_on"),
+        period.holder("agency"),
+        municipality_id=period.municipality_id,
+        follow_up__in=[False],  # `= 0`: SQLite reads Django's `NOT follow_up` as a skip-scan, then sorts
     )
-    first = Q(consultation__first_consultation__isnull=True)
+    grouped = rows.values("received_on", "problem").annotate(n=Count("*")).order_by()
+    problems = set(_choice_values("intake.ConsultationProblem", "problem"))
     result: Counts = defaultdict(lambda: [0] * 12)
-    if connection.vendor != "sqlite":  # PostgreSQL hashes (day, problem) groups cheaply
-        grouped = rows.values("consultation__received_on", "problem").annotate(n=Count("pk", filter=first))
-        for day, problem, n in _tuples(
-            grouped.order_by().values_list("consultation__received_on", "problem", "n")
-        ):
-            if n:
-                result[problem or ""][month_index(_as_date(day))] += n
-        return dict(result)
-    # SQLite sorts such groups in a temporary B-tree (700 ms at 290k rows); grouped by the day alone the join
-    # streams in the index's order, with a conditional count per problem (300 ms). Another value: 未記入.
-    problems = _choice_values("intake.ConsultationProblem", "problem")
-    measures = {"n": Count("pk", filter=first)}
-    measures |= {f"p_{i}": Count("pk", filter=first & Q(problem=v)) for i, v in enumerate(problems)}
-    grouped = rows.values("consultation__received_on").annotate(**measures).order_by()
-    for row in _tuples(grouped.values_list("consultation__received_on", *measures)):
-        m = month_index(_as_date(row[0]))
-        counted = 0
-        for i, v in enumerate(problems):
-            if row[i + 2]:
-                result[v][m] += row[i + 2]
-                counted += row[i + 2]
-        if counted < row[1]:
-            result[""][m] += row[1] - counted
+    for day, problem, n in _tuples(grouped.values_list("received_on", "problem", "n")):
+        result[problem if problem in problems else ""][month_index(_as_date(day))] += n
     return dict(result)
 
 

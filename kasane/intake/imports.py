@@ -1044,7 +1044,11 @@ def apply(
             created.update((planned.line, obj) for planned, obj in zip(group, objects, strict=True))
         ConsultationProblem.objects.bulk_create(
             [
-                ConsultationProblem(consultation=created[planned.line], problem=problem)
+                ConsultationProblem(
+                    consultation=created[planned.line],
+                    problem=problem,
+                    **ConsultationProblem.copied_from(created[planned.line]),
+                )
                 for planned in fresh.consultations
                 for problem in planned.problems
             ],

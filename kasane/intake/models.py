@@ -163,16 +163,43 @@ class Consultation(models.Model):
 class ConsultationProblem(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="problem_rows")
     problem = models.CharField("課題", max_length=20, choices=Problem.choices)
+    # Copies of the consultation's columns that the yearly statistics filter on (evaluation.statistics counts
+    # problems per month from `consultationproblem_stats_idx` alone, without joining the consultations). Set
+    # by `copied_from`; kept in sync by intake.services (the one writer of consultations and their problems).
+    municipality = models.ForeignKey("core.Municipality", on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)  # fmt: skip
+    received_on = models.DateField("受付日")
+    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", db_index=False)  # fmt: skip
+    follow_up = models.BooleanField("継続相談", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "相談の課題"
         constraints = [
             models.UniqueConstraint(fields=["consultation", "problem"], name="consultationproblem_unique")
         ]
-        indexes = [models.Index(fields=["problem", "consultation"], name="consultationproblem_idx")]
+        indexes = [
+            models.Index(fields=["problem", "consultation"], name="consultationproblem_idx"),
+            # First consultations' problems of a 年度 are one range, in (day, problem) order: the statistics
+            # group them without a sort and read nothing else.
+            models.Index(
+                fields=["municipality", "follow_up", "received_on", "problem", "agency"],
+                name="consultationproblem_stats_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_problem_display()
+
+    @staticmethod
+    def copied_from(consultation: Consultation) -> dict:
+        """The consultation's columns that its problem rows carry (see above)."""
+        return {
+            "municipality_id": consultation.municipality_id,
+            "received_on": consultation.received_on,
+            "agency_id": consultation.agency_id,
+            "follow_up": consultation.first_consultation_id is not None,
+        }
 
 
 class Consent(models.Model):

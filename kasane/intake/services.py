@@ -35,11 +35,21 @@ def _check_patterns(user, patterns) -> list[Pattern]:
     return patterns
 
 
-def _set_problems(consultation: Consultation, problems) -> None:
-    ConsultationProblem.objects.filter(consultation=consultation).exclude(problem__in=problems).delete()
-    existing = set(consultation.problem_rows.values_list("problem", flat=True))
+def _set_problems(consultation: Consultation, problems, *, created: bool = False) -> None:
+    """The consultation's problem rows, with the consultation's columns they copy (received_on may change)."""
+    copied = ConsultationProblem.copied_from(consultation)
+    existing = set()
+    if not created:
+        rows = ConsultationProblem.objects.filter(consultation=consultation)
+        rows.exclude(problem__in=problems).delete()
+        rows.update(**copied)
+        existing = set(rows.values_list("problem", flat=True))
     ConsultationProblem.objects.bulk_create(
-        [ConsultationProblem(consultation=consultation, problem=p) for p in problems if p not in existing]
+        [
+            ConsultationProblem(consultation=consultation, problem=p, **copied)
+            for p in problems
+            if p not in existing
+        ]
     )
 
 
@@ -69,7 +79,7 @@ def consultation_create(
         first_consultation=first_consultation,
         **{k: v for k, v in fields.items() if k in CONSULTATION_FIELDS},
     )
-    _set_problems(consultation, problems)
+    _set_problems(consultation, problems, created=True)
     consultation.patterns.set(_check_patterns(user, patterns))
     audit.record(user=user, action=audit.Action.CREATE, obj=consultation, person_id=person.pk)
     return consultation
