@@ -173,8 +173,12 @@ def _normalise_unit(unit: str) -> str:
 
 def parse_coordinators(raw: str, line: int) -> Measure:
     """The planned number of 相談支援包括化推進員: a leading 「N人/名」, or the sum of a list of 「種類N人」 only, or
-    the one 「N人/名」 of the text; otherwise None (e.g. 「配置は行わない」, 「委託先:2か所(各2人) 直営:3人」)."""
+    the one 「N人/名」 of the text; otherwise None (e.g. 「配置は行わない」, 「委託先:2か所(各2人) 直営:3人」, or a
+    count qualified by a ※/ただし note)."""
     text = plain(raw)
+    # A note that qualifies the count (「2人(…)※ただし臨時職員は…推進員ではない」) is read by a person, not guessed.
+    if "※" in text or "ただし" in text:
+        return Measure(None, "人", text, line)
     leading = re.match(r"^\s*(\d+)\s*[人名]", text)
     if leading:
         return Measure(Decimal(leading.group(1)), "人", text, line)
