@@ -128,7 +128,12 @@ def merge_list(*, user: User, page=1, per_page=50) -> Page:
     """The merges (名寄せ) the user may see, newest first: those whose kept record the user may see."""
     qs = policy.scope(user, PersonMerge).select_related("kept", "merged", "merged_by", "undone_by")
     result = Paginator(qs.order_by("-merged_at", "-pk"), per_page).get_page(page)
-    persons = [p for m in result.object_list for p in (m.kept, m.merged)]
+    # The merged record's name only where the user may see that record (the kept one is seen by the scope).
+    merged_ids = [m.merged_id for m in result.object_list]
+    visible = set(policy.scope(user, Person).filter(pk__in=merged_ids).values_list("pk", flat=True))
+    for m in result.object_list:
+        m.merged_visible = m.merged_id in visible
+    persons = [p for m in result.object_list for p in ((m.kept, m.merged) if m.merged_visible else (m.kept,))]
     audit.record_many(user=user, action=Action.LIST, objects=persons, model=Person, detail="名寄せの履歴")
     return result
 

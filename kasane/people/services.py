@@ -45,8 +45,9 @@ def merged_message(kept_id: int, *, user=None) -> str:
     if user is not None:
         kept = policy.scope(user, Person).filter(pk=kept_id)
     found = kept.first()
-    name = found.display_name if found is not None else "別の記録"
-    return f"この本人の記録は{name}（本人ID {kept_id}）に統合されています。統合先の記録に登録してください。"
+    if found is None:  # neither the name nor the id of a record the user may not see
+        return "この本人の記録は別の記録に統合されています。統合先の記録に登録してください。"
+    return f"この本人の記録は{found.display_name}（本人ID {kept_id}）に統合されています。統合先の記録に登録してください。"
 
 
 def person_require_active(person: Person, *, user=None, field: str | None = "person") -> None:
@@ -182,15 +183,32 @@ def merge_relations() -> list[tuple[type[Model], str]]:
     return sorted(relations, key=lambda r: (r[0]._meta.label, r[1]))
 
 
-def merge_counts(person: Person) -> list[tuple[str, int]]:
-    """What a merge would move from this person, as (「相談」, n), for the confirmation screen."""
+def merge_counts(person: Person, *, user) -> tuple[list[tuple[str, int]], bool]:
+    """What a merge would move from this person, for the confirmation screen: the rows the user may see, as
+    (「相談」, n), and whether rows the user may not see move too (shown without kind or number: even the count
+    of 支援会議 cases or of pre-consent outreach must not leak)."""
     counts: dict[str, int] = {}
+    hidden = False
     for related, field_name in merge_relations():
-        n = related._base_manager.filter(**{field_name: person.pk}).count()
+        rows = {field_name: person.pk}
+        total = related._base_manager.filter(**rows).count()
+        if not total:
+            continue
+        try:
+            n = policy.scope(user, related).filter(**rows).count()
+        except LookupError:  # a model without an access policy: never counted, never named
+            n = 0
         if n:
             label = str(related._meta.verbose_name)
             counts[label] = counts.get(label, 0) + n
-    return list(counts.items())
+        hidden = hidden or total > n
+    return list(counts.items()), hidden
+
+
+def _require_change(user, person: Person, message: str) -> None:
+    """The right person_update enforces: seeing a record (e.g. through a consent) is not changing it."""
+    if not policy.can(user, policy.CHANGE, person):
+        raise DomainError(message)
 
 
 def _jsonable(value):
@@ -264,6 +282,12 @@ def person_merge(
     visible = policy.scope(user, Person).filter(pk__in=[kept.pk, merged.pk]).count()
     if visible != 2:
         raise PermissionDenied("閲覧できない記録は統合できません。")
+    for person in (kept, merged):
+        _require_change(
+            user, person,
+            f"本人ID {person.pk} の記録を変更する権限がないため統合できません。"
+            "その記録を登録した機関、または相談を記録した機関に統合を依頼してください。",
+        )  # fmt: skip
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("統合の理由を入力してください。", field="reason")
@@ -325,6 +349,40 @@ def person_merge(
     return merge
 
 
+def _refuse_links_to_rows_moved_back(kept: Person, moved: list[dict], back: list) -> None:
+    """A row that stays with the kept record must not point at a row going back to the merged one (e.g. a
+    consultation recorded after the merge whose first_consultation is a moved one): the undo would leave a link
+    across two persons. Refused, naming the row that blocks it."""
+    going_back: dict[str, set] = {}
+    for related, _field, pk in back:
+        going_back.setdefault(related._meta.label, set()).add(pk)
+    if not going_back:
+        return
+    was_moved: dict[str, set] = {}
+    for entry in moved:
+        was_moved.setdefault(entry["model"], set()).add(entry["pk"])
+    for related, field_name in merge_relations():
+        for fk in related._meta.concrete_fields:
+            target = fk.related_model if fk.is_relation and (fk.many_to_one or fk.one_to_one) else None
+            if target is None or target._meta.label not in going_back:
+                continue
+            blocking = (
+                related._base_manager.filter(
+                    **{field_name: kept.pk, f"{fk.attname}__in": going_back[target._meta.label]}
+                )
+                .exclude(pk__in=was_moved.get(related._meta.label, ()))
+                .values_list("pk", fk.attname)
+                .order_by("pk")
+                .first()
+            )
+            if blocking is not None:
+                raise DomainError(
+                    f"統合後に登録された{related._meta.verbose_name}（ID {blocking[0]}）が移した"
+                    f"{target._meta.verbose_name}（ID {blocking[1]}）を参照しているため取り消せません。"
+                    "その参照を外してから、もう一度取り消してください。"
+                )
+
+
 @transaction.atomic
 def person_merge_undo(*, user, merge: PersonMerge, reason: str) -> PersonMerge:
     """Undo a merge: the kept record's previous values, every moved row back, the merged record listed again.
@@ -336,6 +394,10 @@ def person_merge_undo(*, user, merge: PersonMerge, reason: str) -> PersonMerge:
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if not policy.scope(user, PersonMerge).filter(pk=merge.pk).exists():
         raise PermissionDenied("この統合を取り消す権限がありません。")
+    _require_change(
+        user, Person._base_manager.get(pk=merge.kept_id),
+        f"残した記録（本人ID {merge.kept_id}）を変更する権限がないため、この統合を取り消せません。",
+    )  # fmt: skip
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("取り消しの理由を入力してください。", field="reason")
@@ -385,6 +447,7 @@ def person_merge_undo(*, user, merge: PersonMerge, reason: str) -> PersonMerge:
                     f"{related._meta.verbose_name}（ID {row.pk}）を元の記録に戻すと重複するため、取り消せません。"
                 )
         back.append((related, field_name, row.pk))
+    _refuse_links_to_rows_moved_back(kept, merge.moved, back)
     for related, field_name, pk in back:
         related._base_manager.filter(pk=pk).update(**{field_name: merged.pk})
 

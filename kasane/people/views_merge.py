@@ -123,9 +123,12 @@ def person_merge(request, pk, other_pk):
         }
         for f in PERSON_FIELDS
     ]
+    kept_counts, kept_hidden = services.merge_counts(kept, user=request.user)
+    merged_counts, merged_hidden = services.merge_counts(merged, user=request.user)
     context = {
         "kept": kept, "merged": merged, "rows": rows, "form": form,
-        "kept_counts": services.merge_counts(kept), "merged_counts": services.merge_counts(merged),
+        "kept_counts": kept_counts, "kept_hidden": kept_hidden,
+        "merged_counts": merged_counts, "merged_hidden": merged_hidden,
         "already_merged": kept.merged_into_id or merged.merged_into_id, "same": kept.pk == merged.pk,
     }  # fmt: skip
     return render(request, "people/merge_compare.html", context)

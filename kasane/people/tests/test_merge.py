@@ -387,3 +387,103 @@ def test_undo_is_refused_when_a_moved_row_belongs_to_someone_else_now(users):
         services.person_merge_undo(user=user, merge=merge, reason="別人")
     assert PersonMerge.objects.get().undone_at is None
     assert Person.objects.get(pk=merged.pk).merged_into_id == kept.pk
+
+
+# --- review fixes: change right, counts through the policy, links to moved rows, names in the history ----------
+
+
+def _seen_through_a_consent(users, agency):
+    """A record the counselor's agency registered, which the office sees only through the person's consent."""
+    theirs = services.person_create(user=users["counselor"], **MERGED)
+    Consent.objects.create(
+        municipality_id=theirs.municipality_id, person=theirs, obtained_on=date(2026, 4, 1), method="oral",
+        obtained_by=users["counselor"], obtained_by_agency=agency, covers_municipal_office=True,
+    )  # fmt: skip
+    return theirs
+
+
+def test_a_record_seen_only_through_a_consent_is_not_merged(users, agency, client):
+    coordinator = users["collaboration"]
+    theirs = _seen_through_a_consent(users, agency)
+    mine = services.person_create(user=coordinator, **KEPT)
+    assert selectors.person_get(user=coordinator, pk=theirs.pk)  # seen ...
+    before = _snapshot(mine, theirs)
+    for kept, merged in ((mine, theirs), (theirs, mine)):  # ... but neither overwritten nor moved away
+        with pytest.raises(DomainError, match=f"本人ID {theirs.pk} の記録を変更する権限がない"):
+            _merge(coordinator, kept, merged, {f: "merged" for f in PERSON_FIELDS})
+    login(client, coordinator)
+    response = client.post(
+        f"/people/{mine.pk}/merge/{theirs.pk}/",
+        {"reason": "同じ方", "kept_version": mine.version, "merged_version": theirs.version},
+    )  # fmt: skip
+    assert response.status_code == 200 and "変更する権限がない" in response.content.decode()
+    assert _snapshot(mine, theirs) == before and not PersonMerge.objects.exists()
+
+
+def test_undo_needs_the_change_right_on_the_kept_record(users, agency, client):
+    coordinator = users["collaboration"]
+    kept, merged = _pair(coordinator)
+    merge = _merge(coordinator, kept, merged, {"notes": "merged"})
+    # Since then the record counts as the agency's; the office sees it through the person's consent only.
+    Person.objects.filter(pk=kept.pk).update(registered_by_agency=agency)
+    Consent.objects.create(
+        municipality_id=kept.municipality_id, person=kept, obtained_on=date(2026, 4, 1), method="oral",
+        obtained_by=users["counselor"], obtained_by_agency=agency, covers_municipal_office=True,
+    )  # fmt: skip
+    with pytest.raises(DomainError, match=f"残した記録（本人ID {kept.pk}）を変更する権限がない"):
+        services.person_merge_undo(user=coordinator, merge=merge, reason="別人")
+    login(client, coordinator)
+    response = client.post(f"/people/merges/{merge.pk}/undo/", {"reason": "別人"}, follow=True)
+    assert response.status_code == 200 and "変更する権限がない" in response.content.decode()
+    assert PersonMerge.objects.get().undone_at is None
+    assert Person.objects.get(pk=kept.pk).notes == MERGED["notes"]
+
+
+def test_counts_show_only_what_the_user_may_see(users, agency, client):
+    coordinator = users["collaboration"]
+    kept, merged = _pair(coordinator)
+    assert services.merge_counts(merged, user=coordinator) == ([], False)
+    _consultation(users["counselor"], merged, agency=agency)  # the agency's consultation: not shared
+    assert services.merge_counts(merged, user=coordinator) == ([], True)
+    _consultation(coordinator, merged)
+    assert services.merge_counts(merged, user=coordinator) == ([("相談", 1)], True)
+    assert services.merge_counts(merged, user=users["counselor"])[0] == [("相談", 1)]
+    login(client, coordinator)
+    page = client.get(f"/people/{kept.pk}/merge/{merged.pk}/").content.decode()
+    assert "閲覧できない記録も移ります" in page and "相談 1 件" in page and "相談 2 件" not in page
+
+
+def test_undo_is_refused_while_a_later_row_points_at_a_moved_row(users):
+    user = users["collaboration"]
+    kept, merged = _pair(user)
+    first = _consultation(user, merged)
+    merge = _merge(user, kept, merged)
+    follow_up = _consultation(user, kept)
+    Consultation.objects.filter(pk=follow_up.pk).update(first_consultation=first)
+    with pytest.raises(
+        DomainError, match=f"統合後に登録された相談（ID {follow_up.pk}）が移した相談（ID {first.pk}）を参照"
+    ):
+        services.person_merge_undo(user=user, merge=merge, reason="別人")
+    first.refresh_from_db()
+    assert first.person_id == kept.pk and PersonMerge.objects.get().undone_at is None
+    # A moved row pointing at another moved row goes back with it: no refusal.
+    Consultation.objects.filter(pk=follow_up.pk).update(first_consultation=None)
+    second = _consultation(user, kept)
+    Consultation.objects.filter(pk=second.pk).update(first_consultation=first)
+    merge.moved.append({"model": "intake.Consultation", "pk": second.pk, "field": "person"})
+    merge.save(update_fields=["moved"])
+    services.person_merge_undo(user=user, merge=merge, reason="別人")
+    assert set(merged.consultations.values_list("pk", flat=True)) == {first.pk, second.pk}
+
+
+def test_the_history_names_a_merged_record_only_to_who_may_see_it(users, agency, client):
+    coordinator = users["collaboration"]
+    kept, merged = _pair(coordinator)
+    merge = _merge(coordinator, kept, merged)
+    Person.objects.filter(pk=merged.pk).update(registered_by_agency=agency)  # no longer the office's record
+    login(client, coordinator)
+    page = client.get("/people/merges/").content.decode()
+    assert f"別の記録（本人ID {merged.pk}）" in page and "一朗" not in page and "髙橋 一郎" in page
+    listed = AccessLogEntry.objects.filter(user=coordinator, action="list", detail="名寄せの履歴")
+    assert set(listed.values_list("person_id", flat=True)) == {kept.pk}
+    assert selectors.merge_list(user=coordinator).object_list[0].pk == merge.pk
