@@ -337,8 +337,10 @@ def assessment_create(
             raise DomainError(f"{person} はこの事例の世帯員ではありません。", field="entries")
         if person.pk in seen:
             raise DomainError(f"{person} のアセスメントが重複しています。", field="entries")
-        person_require_active(person, user=user, field="entries")
         seen.add(person.pk)
+    # Locked in id order, as a merge (名寄せ) locks its two persons: never crosswise, never a deadlock.
+    for person in sorted((entry["person"] for entry in entries), key=lambda p: p.pk):
+        person_require_active(person, user=user, field="entries")
     number = (locked.assessments.aggregate(n=Max("number"))["n"] or 0) + 1
     assessment = Assessment.objects.create(case=locked, number=number, assessed_on=assessed_on, author=user,
                                            household_issues=household_issues)  # fmt: skip

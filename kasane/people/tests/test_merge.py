@@ -487,3 +487,26 @@ def test_the_history_names_a_merged_record_only_to_who_may_see_it(users, agency,
     listed = AccessLogEntry.objects.filter(user=coordinator, action="list", detail="名寄せの履歴")
     assert set(listed.values_list("person_id", flat=True)) == {kept.pk}
     assert selectors.merge_list(user=coordinator).object_list[0].pk == merge.pk
+
+
+def test_an_assessment_locks_its_persons_in_id_order_as_a_merge_does(municipality, monkeypatch):
+    from kasane.cases import services as case_services
+
+    user = make_user(municipality, "lockorder", [Role.OUTREACH, Role.COLLABORATION])
+    first = services.person_create(user=user, family_name="長野", given_name="一")
+    second = services.person_create(user=user, family_name="長野", given_name="二")
+    household = services.household_create(user=user, head=first)
+    services.membership_add(user=user, household=household, person=second, relationship="child")
+    case = case_services.case_open(
+        user=user, person=first, title="事例", household=household, reason_outreach_participation=True
+    )
+    locked, real = [], case_services.person_require_active
+    monkeypatch.setattr(
+        case_services,
+        "person_require_active",
+        lambda person, **kw: (locked.append(person.pk), real(person, **kw)),
+    )
+    case_services.assessment_create(
+        user=user, case=case, assessed_on=date(2026, 4, 1), entries=[{"person": second}, {"person": first}]
+    )
+    assert locked == [first.pk, second.pk]
