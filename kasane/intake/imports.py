@@ -974,6 +974,25 @@ def _bulk_create(objects: list, model, user) -> None:
         raise RuntimeError("bulk_create did not return primary keys (SQLite >= 3.35 or PostgreSQL needed)")
 
 
+def _lock_reused(persons: list[PlannedPerson], user) -> None:
+    """Lock the registered persons the import reuses (in id order, as a merge does) and check under the lock that
+    none was merged (名寄せ) since the validation read it: the rows never land on a merged record."""
+    from kasane.people.services import merged_message
+
+    reused = {p.existing_id: p for p in persons if p.existing_id is not None}
+    errors = []
+    for chunk in _chunks(sorted(reused)):
+        rows = Person.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+        for pk, merged_into_id in rows.values_list("pk", "merged_into_id"):
+            if merged_into_id is not None:
+                message = (
+                    f"{merged_message(merged_into_id, user=user)}（統合先の氏名・生年月日に合わせてください）"
+                )
+                errors.append(RowError(reused[pk].lines[0], _COLUMN["family_name"].header, message))
+    if errors:
+        raise ImportRejected(errors)
+
+
 def apply(
     plan: ImportPlan, *, municipality, actor: str = DEFAULT_ACTOR, user=None, source: str = ""
 ) -> ImportResult:
@@ -1008,6 +1027,7 @@ def apply(
         )  # the directory or the persons may have changed since
         if fresh.errors:
             raise ImportRejected(fresh.errors)
+        _lock_reused(fresh.persons, user)
         # Bulk inserts (with their history rows) keep 20,000 rows within a request's time.
         new_persons: dict[int, Person] = {}
         for index, planned in enumerate(fresh.persons):

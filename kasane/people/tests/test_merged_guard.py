@@ -224,3 +224,29 @@ def test_an_import_row_matching_both_records_goes_to_the_kept_one(world, municip
     assert plan.errors == []
     result = imports.apply(plan, municipality=municipality)
     assert result.persons_reused == 1 and Consultation.objects.get().person_id == kept.pk
+
+
+def test_an_import_does_not_land_on_a_record_merged_while_it_was_being_checked(
+    world, municipality, monkeypatch
+):
+    kept = world["kept"]
+    other = services.person_create(user=world["user"], family_name="佐藤", given_name="花子",
+                                   birth_date=date(1960, 1, 1))  # fmt: skip
+    data = csv_data([row(氏="佐藤", 名="花子", 氏フリガナ="", 名フリガナ="", 生年月日="1960-01-01")])
+    plan = imports.validate(imports.parse_file("a.csv", data), municipality)
+    assert plan.errors == [] and plan.persons[0].existing_id == other.pk
+    real = imports.validate
+
+    def validate_then_merge(*args, **kwargs):  # a merge commits between the check and the writes
+        checked = real(*args, **kwargs)
+        Person.objects.filter(pk=other.pk).update(merged_into=kept)
+        return checked
+
+    monkeypatch.setattr(imports, "validate", validate_then_merge)
+    with pytest.raises(imports.ImportRejected) as refused:
+        imports.apply(plan, municipality=municipality)
+    assert [str(e) for e in refused.value.errors] == [
+        f"2行目「氏」：この本人の記録は髙橋 一郎（本人ID {kept.pk}）に統合されています。統合先の記録に登録してください。"
+        "（統合先の氏名・生年月日に合わせてください）"
+    ]
+    assert not Consultation.objects.exists()
