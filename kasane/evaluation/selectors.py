@@ -222,12 +222,13 @@ def target_years(*, user) -> list[int]:
     return sorted(set(target_list(user=user).values_list("fiscal_year", flat=True)), reverse=True)
 
 
-def _statistic(municipality, year: int, key: str) -> Decimal | None:
-    """The yearly statistics' figure for a key (counted from the records), or None while it cannot be counted."""
+def _statistic(municipality, year: int, key: str, *, suppress: bool = False) -> Decimal | str | None:
+    """The yearly statistics' figure for a key (counted from the records), or None while it cannot be counted;
+    with `suppress`, as the suppressed table shows it (「*」 where any figure summed is hidden)."""
     from . import statistics
 
-    value = statistics.stat_value(municipality, year, key)
-    return None if value is None else Decimal(value)
+    value = statistics.stat_value(municipality, year, key, suppress=suppress)
+    return value if value is None or value == statistics.SUPPRESSED else Decimal(value)
 
 
 def _suppress_below(user) -> int:
@@ -241,16 +242,17 @@ def _suppress_below(user) -> int:
 
 
 def target_rows(*, user, year: int) -> list[TargetRow]:
-    """Targets of the 年度 with actuals (counted from the records, or entered) and achievement. A counted actual
-    below the 秘匿処理 threshold is hidden, with its achievement, from anyone who does not receive exact figures."""
+    """Targets of the 年度 with actuals (counted from the records, or entered) and achievement. Anyone who does
+    not receive exact figures gets a counted actual as the suppressed statistics show it: hidden, with its
+    achievement, when below the 秘匿処理 threshold or hidden by 二次秘匿 (or when a part of the sum is)."""
     below = _suppress_below(user) if user is not None else 0
     rows = []
     for target in target_list(user=user, year=year).select_related("municipality").order_by("project", "pk"):
         if target.stat_key:
-            actual = _statistic(target.municipality, year, target.stat_key)
+            actual = _statistic(target.municipality, year, target.stat_key, suppress=bool(below))
         else:
             actual = target.actual_value
-        if target.stat_key and actual is not None and 1 <= actual < below:
+        if target.stat_key and actual is not None and (actual == "*" or 1 <= actual < below):
             rows.append(
                 TargetRow(target=target, actual=None, from_records=True, achieved=None, suppressed=True)
             )

@@ -562,6 +562,9 @@ class Figure:
     breakdown: Callable[[int], dict[str, str]] | None = None
     # The page listing the records behind it, for staff who may see them: (url name, {param: value or callable}).
     link: tuple[str, Callable[[Period, str], dict]] | None = None
+    # A breakdown whose figure row equals another figure's row (its 年度計 is that figure's): 秘匿処理 treats
+    # the two 年度計 as one cell, so neither discloses what the other hides.
+    same_as: str | None = None
 
 
 def _consultation_link(period: Period, value: str, **extra) -> dict:
@@ -573,14 +576,15 @@ FIGURES: list[Figure] = [
            link=("intake:consultation_list", _consultation_link)),
     Figure("consultations_all", "相談（のべ）", "相談", consultations_all,
            link=("intake:consultation_list", _consultation_link)),
-    Figure("consultations_by_agency", "機関別の相談（のべ）", "相談", consultations_by_agency, _agency_names),
+    Figure("consultations_by_agency", "機関別の相談（のべ）", "相談", consultations_by_agency, _agency_names,
+           same_as="consultations_all"),  # every consultation has a holder (the office: 市町村（所管課）)
     Figure("consultations_by_problem", "課題別の新規相談（実数・複数回答）", "相談", consultations_by_problem,
            _choices("intake.ConsultationProblem", "problem"),
            link=("intake:consultation_list", lambda p, v: _consultation_link(p, v, problem=v))),
     Figure("consultations_by_route", "相談経路別（のべ）", "相談", consultations_by_route,
-           _choices("intake.Consultation", "route")),
+           _choices("intake.Consultation", "route"), same_as="consultations_all"),  # blank: its 未記入 row
     Figure("consultations_by_consulter", "相談者別（のべ）", "相談", consultations_by_consulter,
-           _choices("intake.Consultation", "consulter")),
+           _choices("intake.Consultation", "consulter"), same_as="consultations_all"),
     Figure("referrals_made", "つないだ件数（つなぐシート）", "つなぎ", referrals_made,
            link=("intake:referral_outbox", lambda p, v: {})),
     Figure("referrals_accepted", "受理されたつなぎ", "つなぎ", referrals_accepted,
@@ -736,56 +740,105 @@ def suppress_value(value, below: int):
 
 Cell = tuple[int, int]  # (row, column) of a table
 Line = tuple[list[Cell], Cell]  # cells whose sum is the last cell (a total that is shown unless suppressed)
+NOT_SHOWN = ""  # a breakdown's months in suppressed output: its values are shown for the 年度 only
 
 
 def suppression_mask(values: dict[Cell, int], lines: list[Line], below: int) -> set[Cell]:
-    """秘匿処理 of a table: the cells to show as 「*」. Primary: 1 ≤ value < below. Secondary (二次秘匿): a hidden
-    cell must not follow from the shown cells of a line and its shown total. A reader knows each 「*」 is at
-    least 1 (zeros are shown), so the hidden cells of a line with its total shown stay undetermined when there
-    are at least two of them and their sum (total − shown cells) exceeds their number (not all 1s). Until every
-    line is so, the line's smallest shown non-zero cell that makes it so is hidden too (one of at least 2 when
-    the hidden ones are all 1s), else its total. Cells only ever get hidden, so this ends; pure, no database."""
+    """秘匿処理 of a table: the cells to show as 「*」. Primary: 1 ≤ value < below. Secondary (二次秘匿): no hidden
+    cell may follow from the shown cells of the lines. A reader knows each 「*」 is at least 1 (zeros are shown).
+    In a line whose total is shown, the hidden cells stay undetermined when there are at least two of them and
+    their sum (total − shown cells) exceeds their number (not all 1s); otherwise the line's smallest shown cell
+    that makes it so is hidden too (one of at least 2 when the hidden ones are all 1s), else its total. A hidden
+    total follows from its line when none of the line's cells is hidden: then the smallest shown non-zero cell is
+    hidden. Cells only ever get hidden, so this ends; pure, no database.
+
+    Exact (no hidden cell is determined by any combination of the lines) for the tables `suppressed_rows` builds:
+    a total is a cell of no line and two lines share at most their total, so a hidden total that no line
+    determines can grow without bound, and with it one hidden cell of each of its lines. A table whose lines
+    cross (a breakdown by month: rows and columns) needs more than this (see `suppressed_rows`)."""
     hidden = {cell for cell, value in values.items() if below and 1 <= value < below}
     changed = bool(hidden)
     while changed:
         changed = False
         for cells, total in lines:
+            parts = [c for c in cells if c in hidden]
             if total in hidden:
-                continue
-            count = sum(1 for c in cells if c in hidden)
-            rest = sum(values[c] for c in cells if c in hidden)
-            if count == 0 or (count >= 2 and rest > count):
-                continue
-            least = 2 if rest <= count else 1  # all 1s: only a cell of 2 or more makes the sum undetermined
+                if parts:
+                    continue  # the total (and these cells with it) can be any larger number
+                least = 1  # the total is the sum of the shown cells: one of them joins it
+            else:
+                rest = sum(values[c] for c in parts)
+                if not parts or (len(parts) >= 2 and rest > len(parts)):
+                    continue
+                # all 1s: only a cell of 2 or more makes them undetermined
+                least = 2 if rest <= len(parts) else 1
             shown = sorted((values[c], c) for c in cells if c not in hidden and values[c] >= least)
-            hidden.add(shown[0][1] if shown else total)
+            if shown:
+                hidden.add(shown[0][1])
+            elif total not in hidden:
+                hidden.add(total)
+            else:  # cannot happen: a hidden total of shown cells has a non-zero one
+                continue
             changed = True
     return hidden
 
 
 def suppressed_rows(rows: list[Row], below: int) -> list[Row]:
-    """The rows with 秘匿処理 (`suppression_mask`): each row's months against its 年度計 (where the 年度計 is
-    their sum; a 実人数 figure's is not), and each breakdown's values against the figure's row, month by month
-    and for the 年度計."""
-    values: dict[Cell, int] = {}
+    """The rows with 秘匿処理 (`suppression_mask`): each single figure's months against its 年度計 (where the 年度計
+    is their sum; a 実人数 figure's is not), and each breakdown's values for the 年度 only against the figure's
+    年度計 (a breakdown's months are not shown: rows and columns crossing would let hidden cells be solved from
+    several lines together). A breakdown whose figure row equals another figure's (`Figure.same_as`) shares that
+    figure's 年度計 cell, so the two are hidden together or shown together."""
+    broken_down = {r.figure for r in rows if r.level == 1}
+    first = {r.key: i for i, r in enumerate(rows) if r.level == 0}
+    canonical: dict[Cell, Cell] = {}
     for i, r in enumerate(rows):
-        for j, v in enumerate([*r.months, r.total]):
-            values[(i, j)] = v if isinstance(v, int) else 0
+        figure = FIGURES_BY_KEY.get(r.figure)
+        same = first.get(figure.same_as) if figure is not None and figure.same_as and r.level == 0 else None
+        if same is not None and rows[same].total == r.total and rows[same].figure not in broken_down:
+            canonical[(i, 12)] = (same, 12)
+    values: dict[Cell, int] = {}
     lines: list[Line] = []
     for i, r in enumerate(rows):
+        if r.figure in broken_down:
+            if (i, 12) not in canonical:
+                values[(i, 12)] = r.total if isinstance(r.total, int) else 0
+            if r.level == 0:
+                parts = [
+                    k for k in range(i + 1, len(rows)) if rows[k].figure == r.figure and rows[k].level == 1
+                ]
+                lines.append(([(k, 12) for k in parts], canonical.get((i, 12), (i, 12))))
+            continue
+        for j, v in enumerate([*r.months, r.total]):
+            values[(i, j)] = v if isinstance(v, int) else 0
         if r.total == sum(r.months) and r.additive:
             lines.append(([(i, j) for j in range(12)], (i, 12)))
-        if r.level == 0:
-            parts = [k for k in range(i + 1, len(rows)) if rows[k].figure == r.figure and rows[k].level == 1]
-            if parts:
-                lines += [([(k, j) for k in parts], (i, j)) for j in range(13)]
     hidden = suppression_mask(values, lines, below)
+
+    def cell(i, j, value):
+        return SUPPRESSED if canonical.get((i, j), (i, j)) in hidden else value
+
     return [
         Row(r.key, r.figure, r.section, r.label,
-            [SUPPRESSED if (i, j) in hidden else v for j, v in enumerate(r.months)], r.level,
-            total=SUPPRESSED if (i, 12) in hidden else r.total, additive=r.additive)
+            [NOT_SHOWN] * 12 if r.figure in broken_down else [cell(i, j, v) for j, v in enumerate(r.months)],
+            r.level, total=cell(i, 12, r.total), additive=r.additive)
         for i, r in enumerate(rows)
     ]  # fmt: skip
+
+
+def suppressed_totals(municipality, fiscal_year: int, keys, *, counter=ALL_COUNTERS,
+                      today: date | None = None) -> dict[str, object]:  # fmt: skip
+    """The 年度計 of the figures `keys` as they stand in the suppressed table (「*」 where hidden), computing only
+    those figures and the ones they share a cell with: the lines of other figures do not touch their cells, so
+    their mask is the full table's."""
+    keys = set(keys)
+    while linked := ({f.key for f in FIGURES if f.same_as in keys}
+                     | {FIGURES_BY_KEY[k].same_as for k in keys if FIGURES_BY_KEY[k].same_as}) - keys:  # fmt: skip
+        keys |= linked
+    figures = [f for f in FIGURES if f.key in keys]
+    period = Period(municipality.pk, fiscal_year, counter, today or timezone.localdate())
+    rows = suppressed_rows(compute(period, figures), municipality.stats_suppression_below)
+    return {r.key: r.total for r in rows if r.level == 0}
 
 
 def yearly_statistics(*, municipality, fiscal_year: int, counter=ALL_COUNTERS, suppress: bool = False,
@@ -918,12 +971,17 @@ STAT_KEY_FIGURES: dict[str, tuple[str, ...]] = {
 }
 
 
-def stat_value(municipality, fiscal_year: int, key: str) -> int | None:
-    """The 年度's actual for an outcome target's statistic (whole municipality, unsuppressed; a 実人数 figure
-    counts each person once in the 年度), or None for an unknown key."""
+def stat_value(municipality, fiscal_year: int, key: str, *, suppress: bool = False) -> int | str | None:
+    """The 年度's actual for an outcome target's statistic (whole municipality; a 実人数 figure counts each person
+    once in the 年度), or None for an unknown key. With `suppress`, the actual as the suppressed table shows it:
+    the sum of its figures' 年度計 when every one is shown, else 「*」 (a sum would disclose a hidden part)."""
     figure_keys = STAT_KEY_FIGURES.get(key, ())
     if not figure_keys:
         return None
+    if suppress:
+        totals = suppressed_totals(municipality, fiscal_year, figure_keys)
+        parts = [totals[k] for k in figure_keys]
+        return SUPPRESSED if SUPPRESSED in parts else sum(parts)
     rows = compute(Period(municipality.pk, fiscal_year), [FIGURES_BY_KEY[k] for k in figure_keys])
     return sum(r.total for r in rows if r.level == 0)
 
@@ -970,10 +1028,19 @@ def overdue_now(period: Period) -> int:
     )
 
 
-def yearly_trend(period: Period, years: int = 5) -> list[tuple[int, int, int]]:
-    """(年度, 実数, のべ) for the last `years` 年度 up to the period's."""
+def yearly_trend(
+    period: Period, years: int = 5, *, suppress: bool = False
+) -> list[tuple[int, object, object]]:
+    """(年度, 実数, のべ) for the last `years` 年度 up to the period's; with `suppress`, each 年度 as its suppressed
+    table shows it (「*」 where hidden, by the first stage or by 二次秘匿)."""
     result = []
+    municipality = _model("core.Municipality").objects.get(pk=period.municipality_id) if suppress else None
     for fy in range(period.fiscal_year - years + 1, period.fiscal_year + 1):
+        if suppress:
+            totals = suppressed_totals(municipality, fy, ["consultations_real", "consultations_all"],
+                                       counter=period.counter, today=period.today)  # fmt: skip
+            result.append((fy, totals["consultations_real"], totals["consultations_all"]))
+            continue
         p = Period(period.municipality_id, fy, period.counter, period.today)
         result.append((fy, sum(consultations_real(p).get("", [0])), sum(consultations_all(p).get("", [0]))))
     return result

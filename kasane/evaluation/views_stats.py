@@ -77,7 +77,7 @@ def stats_records(request, figure: str):
     text = (request.GET.get("month") or "").strip()
     month = None
     if text:
-        month = int(text) if text.isdigit() and 1 <= int(text) <= 12 else None
+        month = int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= 12 else None  # not '²'
         if month is None:
             error = error or "月は1〜12の数字で指定してください。"
     records = statistics.records_behind(user=request.user, figure=figure, fiscal_year=fy, month=month)
@@ -181,17 +181,10 @@ def stats_print(request):
 
 
 def _trend(result, period, below) -> list[tuple]:
-    """(年度, 実数, のべ) of the last years; the shown 年度 as in its table (after 二次秘匿, its 年度計 may be
-    hidden although not small)."""
-    trend = [(format_fiscal_year(y), statistics.suppress_value(real, below), statistics.suppress_value(all_, below))
-             for y, real, all_ in statistics.yearly_trend(period)]  # fmt: skip
-    if result.suppressed and trend:
-        trend[-1] = (
-            trend[-1][0],
-            result.row("consultations_real").total,
-            result.row("consultations_all").total,
-        )
-    return trend
+    """(年度, 実数, のべ) of the last years; for a suppressed reader every 年度 as in its own suppressed table
+    (after 二次秘匿, a 年度計 may be hidden although not small)."""
+    return [(format_fiscal_year(y), real, all_)
+            for y, real, all_ in statistics.yearly_trend(period, suppress=result.suppressed)]  # fmt: skip
 
 
 def _chart_value(value):

@@ -347,6 +347,45 @@ def test_stat_value_for_every_target_key(year):
     assert stats.stat_value(municipality, FY, "no_such_key") is None
 
 
+def test_a_target_actual_for_a_suppressed_reader_is_as_the_table_shows_it(year):
+    """成果目標's actual from the suppressed table: 「*」 when any figure summed is hidden (a sum would give a
+    hidden part away, e.g. 事例検討 = 重層的支援会議の議題 + 支援会議の議題), and a 年度計 hidden by 二次秘匿 only
+    (重層的支援会議 4 = 1 + 1 + 1 + 1 by month) is hidden too, not shown because it is not small."""
+    from kasane.evaluation import selectors, services
+
+    municipality = year["municipality"]
+    assert stats.stat_value(municipality, FY, "integrated_meetings") == 4
+    assert stats.stat_value(municipality, FY, "integrated_meetings", suppress=True) == "*"
+    assert stats.stat_value(municipality, FY, "case_reviews", suppress=True) == "*"
+    assert stats.stat_value(municipality, FY, "consultations_total", suppress=True) == 4
+    table = {r.key: r.total for r in stats.yearly_statistics(municipality=municipality, fiscal_year=FY,
+                                                              suppress=True).rows}  # fmt: skip
+    for key, figures in stats.STAT_KEY_FIGURES.items():
+        parts = [table[k] for k in figures]
+        expected = "*" if "*" in parts else sum(parts)
+        assert stats.stat_value(municipality, FY, key, suppress=True) == expected, key
+    services.target_create(user=None, municipality_id=municipality.pk, project="item3", fiscal_year=FY,
+                           item="重層的支援会議の開催回数", number="3", unit="回", comparison="gte",
+                           stat_key="integrated_meetings")  # fmt: skip
+    evaluator = make_user(municipality, "hyoka", [Role.EVALUATOR])
+    (row,) = selectors.target_rows(user=evaluator, year=FY)
+    assert row.suppressed and row.actual is None and row.achieved is None
+    (row,) = selectors.target_rows(user=year["office"], year=FY)
+    assert row.actual == 4 and row.achieved is True and not row.suppressed
+
+
+def test_the_trend_shows_each_year_as_its_suppressed_table(year):
+    """Every 年度 of the trend as its own suppressed table shows it: FY2024's 実数 3 (1 + 1 + 1 by month) is
+    hidden by 二次秘匿, also when it is an earlier year of the trend."""
+    period = stats.Period(year["municipality"].pk, 2025)
+    assert stats.yearly_trend(period)[-2] == (2024, 3, 4)
+    trend = stats.yearly_trend(period, suppress=True)
+    assert trend[-2] == (2024, "*", 4)
+    for fy, real, all_ in trend[-3:]:
+        table = stats.yearly_statistics(municipality=year["municipality"], fiscal_year=fy, suppress=True)
+        assert (real, all_) == (table.row("consultations_real").total, table.row("consultations_all").total)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     counts=st.lists(st.integers(min_value=0, max_value=50), min_size=12, max_size=12),
@@ -402,8 +441,9 @@ def test_month_links_lead_to_the_records_behind(client, year):
     assert f"/outreach/{first.pk}/" in whole_year and f"/outreach/{second.pk}/" in whole_year
     sessions = client.get(result.row("community_sessions").month_links[0]).content.decode()
     assert "本荘サロン" in sessions and "/community/activities/" in sessions
-    bad = client.get(url + "13")
-    assert bad.status_code == 400 and "月は1〜12の数字" in bad.content.decode()
+    for month in ("13", "²", "１", "٣"):  # digits to str.isdigit, not to int() or not ASCII: 400, never 500
+        bad = client.get(url + month)
+        assert bad.status_code == 400 and "月は1〜12の数字" in bad.content.decode(), month
     assert client.get("/evaluation/stats/records/consultations_real/").status_code == 404
     # An evaluator sees numbers only: no links, and the records page is refused.
     evaluator = make_user(municipality, "hyoka", [Role.EVALUATOR])

@@ -206,7 +206,7 @@ def test_the_demo_loads_the_thirteen_sheets_for_nagano(db):
 def test_a_small_counted_actual_is_suppressed_for_the_evaluator(client, users, municipality, monkeypatch):
     from kasane.evaluation import statistics
 
-    monkeypatch.setattr(statistics, "stat_value", lambda municipality, year, key: 2)
+    monkeypatch.setattr(statistics, "stat_value", lambda municipality, year, key, **kw: 2)
     services.target_create(user=None, municipality_id=municipality.pk, project="item2", fiscal_year=2024,
                            item="活動参加の場への利用につながった人数", number="3", unit="人", comparison="gte",
                            stat_key="participation_persons")  # fmt: skip
