@@ -58,3 +58,25 @@ def test_a_bad_year_is_a_japanese_400(client, recorded):
 
 def test_the_schema_declares_it(client, db):
     assert "/api/v1/statistics/" in client.get("/api/v1/schema/").content.decode()
+
+
+def test_a_target_actual_hidden_by_secondary_suppression_is_hidden_in_the_api(client, users):
+    """新規相談 1 + 1 + 1 by month: the 年度計 3 is hidden (二次秘匿: all 1s), so the target's actual is too."""
+    from kasane.evaluation import services
+
+    for month in (4, 5, 6):
+        intake_services.intake_record(
+            user=users["counselor"], new_person={"family_name": "秘密", "given_name": f"三郎{month}"},
+            consultation={"received_on": date(2024, month, 1), "route": "visit", "consulter": "self",
+                          "response": "advice"},
+        )  # fmt: skip
+    services.target_create(user=None, municipality_id=users["municipal"].municipality_id, project="item2",
+                           fiscal_year=2024, item="新規相談件数", number="2", unit="件", comparison="gte",
+                           stat_key="new_consultations")  # fmt: skip
+    login(client, users["evaluator"])
+    assert rows(client.get("/api/v1/statistics/?fiscal_year=2024"))["consultations_real"]["total"] == "*"
+    (target,) = client.get("/api/v1/evaluation/targets/?fiscal_year=2024").json()
+    assert target["suppressed"] is True and target["actual"] is None and target["achieved"] is None
+    login(client, users["municipal"])
+    (target,) = client.get("/api/v1/evaluation/targets/?fiscal_year=2024").json()
+    assert target["suppressed"] is False and target["actual"] == "3" and target["achieved"] is True
