@@ -46,6 +46,11 @@ def main() -> None:
         "separates normalisation from scoring",
     )
     parser.add_argument(
+        "--peer-one-name",
+        action="store_true",
+        help="the peer compares the name once (kanji) instead of kanji and kana as two independent comparisons",
+    )
+    parser.add_argument(
         "--lookups",
         type=int,
         metavar="N",
@@ -81,6 +86,7 @@ def main() -> None:
         lookups=args.lookups,
         seed=args.seed,
         peer_normalised=args.peer_normalised,
+        peer_one_name=args.peer_one_name,
     )
 
 

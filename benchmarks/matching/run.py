@@ -226,6 +226,7 @@ def run(
     lookups: int | None = None,
     seed: int = 7,
     peer_normalised: bool = False,
+    peer_one_name: bool = False,
 ) -> dict:
     call_command("migrate", verbosity=0)
     on_file, all_queries = read(path)
@@ -285,7 +286,14 @@ def run(
         sample = {row["record_id"] for row in queries} if len(queries) < len(all_queries) else None
         modes = [False, True] if peer_normalised else [False]
         for normalised in modes:
-            theirs = link(on_file, all_queries, supervised=peer_labels, normalised=normalised, sample=sample)
+            theirs = link(
+                on_file,
+                all_queries,
+                supervised=peer_labels,
+                normalised=normalised,
+                sample=sample,
+                one_name=peer_one_name,
+            )
             name = "splink, kasane's normalised fields" if normalised else "splink"
             print(f"{name} (DuckDB) at match probability ≥ {theirs['threshold']}: precision "
                   f"{theirs['precision']:.4f}  recall {theirs['recall']:.4f}  F1 {theirs['f1']:.4f} (all "
@@ -303,7 +311,7 @@ def run(
             for key in ("precision", "recall", "f1"):
                 ratio = out[key] / mine[key] if mine[key] else float("inf")
                 print(f"  {key:<16}{out[key]:>8.4f}  {mine[key]:>8.4f}  {ratio:>7.3f}")
-            figures = {"engine": "splink", "m_from_labels": peer_labels, "normalised": normalised,
+            figures = {"engine": "splink", "m_from_labels": peer_labels, "normalised": normalised, "one_name": peer_one_name,
                        **{k: theirs[k] for k in ("precision", "recall", "f1", "threshold", "best_f1",
                                                  "best_threshold", "training_s", "predict_s", "pairs", "em_failed")}}  # fmt: skip
             if sample is not None:
