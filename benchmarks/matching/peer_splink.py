@@ -175,7 +175,7 @@ def link(
         return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
     # 0.05 … 0.95, then the tail: at 1M the probabilities of true and false pairs both crowd near 1.
-    sweep = [round(0.05 * i, 2) for i in range(1, 20)] + [0.99, 0.999, 0.9999, 0.99999]
+    sweep = [round(0.05 * i, 2) for i in range(1, 20)] + [0.99, 0.999, 0.9999, 0.99999, 0.999999, 0.9999999]
     best = max(sweep, key=lambda t: at(t)["f1"])
     out = {**at(0.5), "threshold": 0.5, "best_f1": at(best)["f1"], "best_threshold": best,
            "training_s": round(training, 1), "predict_s": round(predicting, 1), "pairs": len(pairs),
