@@ -295,6 +295,7 @@ def run(
                 one_name=peer_one_name,
             )
             name = "splink, kasane's normalised fields" if normalised else "splink"
+            name += ", one name comparison" if peer_one_name else ""
             print(f"{name} (DuckDB) at match probability ≥ {theirs['threshold']}: precision "
                   f"{theirs['precision']:.4f}  recall {theirs['recall']:.4f}  F1 {theirs['f1']:.4f} (all "
                   f"{len(all_queries):,} records at once); training {theirs['training_s']} s, prediction "
