@@ -565,6 +565,9 @@ class Figure:
     # A breakdown whose figure row equals another figure's row (its 年度計 is that figure's): 秘匿処理 treats
     # the two 年度計 as one cell, so neither discloses what the other hides.
     same_as: str | None = None
+    # A figure whose every cell is at most another figure's same cell (新規 ⊂ のべ, 再プラン ⊂ プラン, persons ≤
+    # attempts): a reader knows part ≤ whole, so 秘匿処理 hides the two rows' months and 年度計 together.
+    part_of: str | None = None
 
 
 def _consultation_link(period: Period, value: str, **extra) -> dict:
@@ -573,7 +576,7 @@ def _consultation_link(period: Period, value: str, **extra) -> dict:
 
 FIGURES: list[Figure] = [
     Figure("consultations_real", "新規相談（実数）", "相談", consultations_real,
-           link=("intake:consultation_list", _consultation_link)),
+           link=("intake:consultation_list", _consultation_link), part_of="consultations_all"),
     Figure("consultations_all", "相談（のべ）", "相談", consultations_all,
            link=("intake:consultation_list", _consultation_link)),
     Figure("consultations_by_agency", "機関別の相談（のべ）", "相談", consultations_by_agency, _agency_names,
@@ -596,7 +599,7 @@ FIGURES: list[Figure] = [
     Figure("cases_opened", "多機関協働の事例（開始）", "多機関協働", cases_opened,
            link=("cases:case_list", lambda p, v: {})),
     Figure("plans_made", "プラン作成", "多機関協働", plans_made),
-    Figure("plans_replanned", "うち再プラン", "多機関協働", plans_replanned),
+    Figure("plans_replanned", "うち再プラン", "多機関協働", plans_replanned, part_of="plans_made"),
     Figure("decisions_approved", "支援決定", "多機関協働", decisions_approved),
     Figure("cases_closed", "終結", "多機関協働", cases_closed, link=("cases:case_list", lambda p, v: {"state": "closed"})),
     Figure("cases_suspended", "中断", "多機関協働", cases_suspended,
@@ -609,7 +612,7 @@ FIGURES: list[Figure] = [
     Figure("items_confidential", "支援会議で検討した議題", "会議", items_confidential),
     Figure("contact_attempts", "連絡の試み（訪問・電話など）", "アウトリーチ", contact_attempts),
     Figure("outreach_persons", "アウトリーチの対象者（実人数）", "アウトリーチ", outreach_persons,
-           link=("outreach:engagement_list", lambda p, v: {})),
+           link=("outreach:engagement_list", lambda p, v: {}), part_of="outreach_attempts"),
     Figure("outreach_attempts", "アウトリーチの連絡の試み", "アウトリーチ", outreach_attempts),
     Figure("participation_persons", "参加支援につながった人（実人数）", "参加支援", participation_persons),
     Figure("cooperating_businesses", "協力企業・団体（就労体験等、実数）", "参加支援", cooperating_businesses),
@@ -743,7 +746,9 @@ Line = tuple[list[Cell], Cell]  # cells whose sum is the last cell (a total that
 NOT_SHOWN = ""  # a breakdown's months in suppressed output: its values are shown for the 年度 only
 
 
-def suppression_mask(values: dict[Cell, int], lines: list[Line], below: int) -> set[Cell]:
+def suppression_mask(
+    values: dict[Cell, int], lines: list[Line], below: int, also: set[Cell] = frozenset()
+) -> set[Cell]:
     """秘匿処理 of a table: the cells to show as 「*」. Primary: 1 ≤ value < below. Secondary (二次秘匿): no hidden
     cell may follow from the shown cells of the lines. A reader knows each 「*」 is at least 1 (zeros are shown).
     In a line whose total is shown, the hidden cells stay undetermined when there are at least two of them and
@@ -751,12 +756,13 @@ def suppression_mask(values: dict[Cell, int], lines: list[Line], below: int) -> 
     that makes it so is hidden too (one of at least 2 when the hidden ones are all 1s), else its total. A hidden
     total follows from its line when none of the line's cells is hidden: then the smallest shown non-zero cell is
     hidden. Cells only ever get hidden, so this ends; pure, no database.
+    `also`: cells already hidden for another reason (a part and its whole, see `suppressed_rows`).
 
     Exact (no hidden cell is determined by any combination of the lines) for the tables `suppressed_rows` builds:
     a total is a cell of no line and two lines share at most their total, so a hidden total that no line
     determines can grow without bound, and with it one hidden cell of each of its lines. A table whose lines
     cross (a breakdown by month: rows and columns) needs more than this (see `suppressed_rows`)."""
-    hidden = {cell for cell, value in values.items() if below and 1 <= value < below}
+    hidden = {cell for cell, value in values.items() if below and 1 <= value < below} | set(also)
     changed = bool(hidden)
     while changed:
         changed = False
@@ -814,6 +820,22 @@ def suppressed_rows(rows: list[Row], below: int) -> list[Row]:
         if r.total == sum(r.months) and r.additive:
             lines.append(([(i, j) for j in range(12)], (i, 12)))
     hidden = suppression_mask(values, lines, below)
+    # Part ≤ whole (`Figure.part_of`): a shown cell of one bounds the hidden same cell of the other (実数 [0, 0, 5]
+    # shown beside のべ [*, 0, *] = 6 would give のべ 1 and 5), so a month or 年度計 hidden in either row is hidden
+    # in both (unless the other is 0, which bounds nothing), and the lines are masked again, until nothing changes.
+    pairs = [(i, first[f.part_of]) for i, r in enumerate(rows) if r.level == 0
+             and (f := FIGURES_BY_KEY.get(r.figure)) is not None and f.part_of in first
+             and r.figure not in broken_down and f.part_of not in broken_down]  # fmt: skip
+    while pairs:
+        extra = set()
+        for a, b in pairs:
+            for j in range(13):
+                for one, other in ((a, b), (b, a)):
+                    if (one, j) in hidden and (other, j) not in hidden and values.get((other, j)):
+                        extra.add((other, j))
+        if not extra:
+            break
+        hidden = suppression_mask(values, lines, below, also=hidden | extra)
 
     def cell(i, j, value):
         return SUPPRESSED if canonical.get((i, j), (i, j)) in hidden else value
@@ -829,11 +851,12 @@ def suppressed_rows(rows: list[Row], below: int) -> list[Row]:
 def suppressed_totals(municipality, fiscal_year: int, keys, *, counter=ALL_COUNTERS,
                       today: date | None = None) -> dict[str, object]:  # fmt: skip
     """The 年度計 of the figures `keys` as they stand in the suppressed table (「*」 where hidden), computing only
-    those figures and the ones they share a cell with: the lines of other figures do not touch their cells, so
-    their mask is the full table's."""
+    those figures and the ones they share a cell or a part ≤ whole bound with: the lines of other figures do not
+    touch their cells, so their mask is the full table's."""
     keys = set(keys)
-    while linked := ({f.key for f in FIGURES if f.same_as in keys}
-                     | {FIGURES_BY_KEY[k].same_as for k in keys if FIGURES_BY_KEY[k].same_as}) - keys:  # fmt: skip
+    while linked := ({f.key for f in FIGURES if f.same_as in keys or f.part_of in keys}
+                     | {FIGURES_BY_KEY[k].same_as for k in keys if FIGURES_BY_KEY[k].same_as}
+                     | {FIGURES_BY_KEY[k].part_of for k in keys if FIGURES_BY_KEY[k].part_of}) - keys:  # fmt: skip
         keys |= linked
     figures = [f for f in FIGURES if f.key in keys]
     period = Period(municipality.pk, fiscal_year, counter, today or timezone.localdate())

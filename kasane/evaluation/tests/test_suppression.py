@@ -97,12 +97,24 @@ def _equations(raw, out):
     return equations
 
 
+def _bounds(out):
+    """Part ≤ whole (`Figure.part_of`) that a reader knows: ((part cell, whole cell), …) for each month and 年度計."""
+    first = {r.key: i for i, r in enumerate(out) if r.level == 0}
+    pairs = []
+    for i, r in enumerate(out):
+        figure = stats.FIGURES_BY_KEY.get(r.figure)
+        if r.level == 0 and figure is not None and figure.part_of in first:
+            pairs += [((i, j), (first[figure.part_of], j)) for j in range(13)]
+    return pairs
+
+
 def _possible(raw, out):
     """For each 「*」 cell, the values it takes over all assignments (each ≥ 1, at most the largest count + 2)
     that agree with every equation the reader knows. Stops once every cell has shown two values."""
     hidden = [(i, j) for i, r in enumerate(out) for j in range(13) if _cell(r, j) == S]
     cap = max([_cell(r, j) for r in raw for j in range(13)] + [0]) + 2
     equations = _equations(raw, out)
+    bounds = _bounds(out)
     seen = {c: set() for c in hidden}
     value = {(i, j): _cell(r, j) for i, r in enumerate(out) for j in range(13) if _cell(r, j) not in (S, "")}
 
@@ -124,7 +136,7 @@ def _possible(raw, out):
             elif total in value:
                 if sum(value.get(p, 1) for p in parts) > value[total]:
                     return False
-        return True
+        return all(value[part] <= value[whole] for part, whole in bounds if part in value and whole in value)
 
     def search():
         if all(len(v) >= 2 for v in seen.values()):
@@ -300,3 +312,39 @@ def test_brute_force_a_short_line(counts, below):
     solutions = [p for p in product(range(1, rest + 1), repeat=len(cells)) if sum(p) == rest]
     for i in range(len(cells)):
         assert len({p[i] for p in solutions}) >= 2
+
+
+def test_a_part_and_its_whole_are_hidden_together():
+    # Before: 実数 [0, 0, 5] shown beside のべ [*, 0, *] = 6: のべ's third month is at least 5, so 5 and 1.
+    raw = [_figure("consultations_real", pad(0, 0, 5)), _figure("consultations_all", pad(1, 0, 5))]
+    before = [raw[0], row(pad(S, 0, S), key="consultations_all", figure="consultations_all", total=6)]
+    assert _possible(raw, before)[(1, 0)] == {1}  # the checker sees the bound
+    out = stats.suppressed_rows(raw, 3)
+    assert out[0].months[2] == S and out[1].months[2] == S
+    assert_undetermined(raw, out)
+
+
+pair_table = st.integers(2, 3).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 5), min_size=n, max_size=n),
+        st.lists(st.integers(0, 3), min_size=n, max_size=n),
+    )
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(months=pair_table, below=st.integers(2, 3))
+def test_brute_force_part_and_whole(months, below):
+    """新規（実数） ≤ のべ and 再プラン ≤ プラン in every month: whatever is shown, no 「*」 of either row has a single
+    value among the assignments that agree with the sums and with part ≤ whole."""
+    part, extra = months
+    whole = [p + e for p, e in zip(part, extra, strict=True)]
+    for part_key, whole_key in (
+        ("consultations_real", "consultations_all"),
+        ("plans_replanned", "plans_made"),
+    ):
+        raw = [_figure(part_key, pad(*part)), _figure(whole_key, pad(*whole))]
+        out = stats.suppressed_rows(raw, below)
+        for r, o in zip(raw, out, strict=True):
+            assert all(_cell(o, j) in (_cell(r, j), S) for j in range(13))
+        assert_undetermined(raw, out)
