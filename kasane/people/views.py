@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -129,13 +130,21 @@ def membership_add(request, pk):
     household, _members, _former = selectors.household_view(user=request.user, pk=pk)
     form = MembershipForm(request.POST)
     if form.is_valid():
+        person_id = form.cleaned_data["person_id"]
+        try:
+            existing = selectors.person_get(user=request.user, pk=person_id) if person_id else None
+        except Http404:
+            # The same words whether the ID does not exist or is not the user's to see: nothing is disclosed.
+            messages.error(
+                request,
+                f"本人ID {person_id} の記録が見つかりません（または閲覧の権限がありません）。IDを確かめてください。",
+            )
+            return redirect("people:household_detail", pk=household.pk)
         try:
             person = services.member_join(
                 user=request.user,
                 household=household,
-                person=selectors.person_get(user=request.user, pk=form.cleaned_data["person_id"])
-                if form.cleaned_data["person_id"]
-                else None,
+                person=existing,
                 new_person=form.new_person_fields(),
                 relationship=form.cleaned_data["relationship"],
                 joined_on=form.cleaned_data["joined_on"],

@@ -71,3 +71,20 @@ def test_another_agency_sees_only_the_members_it_may_see(client, users, municipa
     staff = make_user(municipality, "other_counselor", [Role.COUNSELOR], agency=other)
     login(client, staff)
     assert client.get(f"/people/households/{household.pk}/").status_code == 404
+
+
+def test_an_unknown_or_hidden_person_id_is_a_message_not_a_404(client, users, other_agency):
+    household, _head = _household(users["counselor"])
+    stranger = make_user(other_agency.municipality, "stranger", [Role.COUNSELOR], agency=other_agency)
+    hidden = services.person_create(user=stranger, family_name="他市")
+    login(client, users["counselor"])
+    for person_id in (hidden.pk, 999_999):
+        response = client.post(
+            f"/people/households/{household.pk}/members/",
+            {"person_id": person_id, "relationship": "child", "sex": "unknown"},
+            follow=True,
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert f"本人ID {person_id} の記録が見つかりません" in page and "他市" not in page
+    assert household.memberships.count() == 1
