@@ -202,6 +202,64 @@ class ConsultationProblem(models.Model):
         }
 
 
+# --- tallies: counts kept by the database ------------------------------------------------------------------
+#
+# The yearly statistics (evaluation.statistics) read consultations and problems as monthly counts. The counts
+# are kept by database triggers (migration intake/0005, `tally_sql.py`) on every INSERT, UPDATE and DELETE of
+# the counted table, whatever issues it (services, imports, bulk_create, queryset.update, raw SQL, cascades):
+# nobody writes them, and a row's count is always the number of records with its key. A counter with no
+# consultations left keeps its row at n = 0. `python manage.py check_tallies` recounts and compares.
+
+
+class ConsultationTally(models.Model):
+    """Consultations per municipality, month (its first day), counter, route, consulter and follow-up flag."""
+
+    municipality = models.ForeignKey("core.Municipality", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)  # fmt: skip
+    month = models.DateField("月")
+    agency_key = models.BigIntegerField("相談機関")  # the agency's id; 0 for the municipal office
+    route = models.CharField("相談経路", max_length=20)
+    consulter = models.CharField("相談者", max_length=20)
+    follow_up = models.BooleanField("継続相談")
+    n = models.IntegerField("件数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相談の月別件数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "month", "agency_key", "route", "consulter", "follow_up"],
+                name="consultationtally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_key} {self.route} {self.consulter} {self.n}"
+
+
+class ProblemTally(models.Model):
+    """Problem rows per municipality, month, counter, problem and follow-up flag (from the rows' copies)."""
+
+    municipality = models.ForeignKey("core.Municipality", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)  # fmt: skip
+    month = models.DateField("月")
+    agency_key = models.BigIntegerField("相談機関")
+    problem = models.CharField("課題", max_length=20)
+    follow_up = models.BooleanField("継続相談")
+    n = models.IntegerField("件数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "課題の月別件数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "month", "agency_key", "problem", "follow_up"],
+                name="problemtally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_key} {self.problem} {self.n}"
+
+
 class Consent(models.Model):
     """The person's consent to share information with the agencies needed for support (本人同意)."""
 
