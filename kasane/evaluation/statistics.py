@@ -282,18 +282,20 @@ class Part:
     distinct: str | None = (
         None  # 実人数: distinct values of this field per month and in the 年度 (YEAR_TOTAL)
     )
+    # Parts of one `source` have the same `rows` and date and are counted in one scan, each with its own
+    # condition `where` on those rows (plans made / re-planned, closures / suspensions …).
+    source: str | None = None
+    where: Q | None = None
 
-    def selects(self, key: str, period: Period) -> list:
+    def measure(self):
         if self.distinct:
-            measure = Count(self.distinct, distinct=True)
-        else:
-            measure = Count("pk") if self.value is None else Coalesce(Sum(self.value), 0)
-        month = _local_month(self.date_field, period) if self.is_datetime else MonthOf(F(self.date_field))
-        buckets = [month] + ([Value(0)] if self.distinct else [])  # 0: the 年度's distinct count
-        return [
-            self.rows.annotate(k=Value(key), d=bucket).values("k", "d").annotate(n=measure).order_by()
-            for bucket in buckets
-        ]
+            return Count(self.distinct, distinct=True, filter=self.where)
+        if self.value is None:
+            return Count("pk", filter=self.where)
+        return Coalesce(Sum(self.value, filter=self.where), 0)
+
+    def month(self, period: Period):
+        return _local_month(self.date_field, period) if self.is_datetime else MonthOf(F(self.date_field))
 
 
 class _ShiftedMonth(Func):
@@ -334,17 +336,37 @@ def _part(key: str) -> Callable[[Callable[[Period], Part]], Callable[[Period], C
 
 
 def _run_parts(period: Period, keys: list[str]) -> dict[str, Counts]:
-    selects = [select for key in keys for select in PARTS[key](period).selects(key, period)]
+    """The parts of `keys` as one UNION ALL: one SELECT (month, measure…) per source, a second one with the
+    month 0 (the 年度) where a measure counts distinct values (実人数)."""
+    parts = {key: PARTS[key](period) for key in keys}
+    sources: dict[str, list[str]] = {}
+    for key, part in parts.items():
+        sources.setdefault(part.source or key, []).append(key)
+    width = max(len(members) for members in sources.values())
+    selects = []
+    for name, members in sources.items():
+        first = parts[members[0]]
+        measures = {f"n{i}": parts[key].measure() for i, key in enumerate(members)}
+        padding = {f"n{i}": Value(0) for i in range(len(members), width)}
+        buckets = [first.month(period)]
+        if any(parts[key].distinct for key in members):
+            buckets.append(Value(0))  # the 年度's distinct count
+        selects += [
+            first.rows.annotate(k=Value(name), d=bucket).values("k", "d").annotate(**measures, **padding).order_by()
+            for bucket in buckets
+        ]  # fmt: skip
     query = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
     result: dict[str, Counts] = {key: {} for key in keys}
     for row in query:
-        counts = result[row["k"]]
-        if int(row["d"]) == 0:
-            counts[YEAR_TOTAL] = [int(row["n"])]
-        elif row["n"]:
-            counts.setdefault("", [0] * 12)[_month_slot(row["d"])] += int(row["n"])
-    for key in keys:
-        if PARTS[key](period).distinct:  # 実人数: always the 12 months and the 年度's count
+        for i, key in enumerate(sources[row["k"]]):
+            n = int(row[f"n{i}"] or 0)
+            if int(row["d"]) == 0:
+                if parts[key].distinct:
+                    result[key][YEAR_TOTAL] = [n]
+            elif n:
+                result[key].setdefault("", [0] * 12)[_month_slot(row["d"])] += n
+    for key, part in parts.items():
+        if part.distinct:  # 実人数: always the 12 months and the 年度's count
             result[key].setdefault("", [0] * 12)
             result[key].setdefault(YEAR_TOTAL, [0])
     return result
@@ -366,14 +388,19 @@ def referrals_made(period: Period) -> Part:
     return Part(_referrals(period).filter(_in_period(period, "sent_at", is_datetime=True)), "sent_at", True)
 
 
+ACCEPTED = ["accepted_takeover", "accepted_joint"]
+
+
 def _responded(period: Period, statuses) -> Part:
-    qs = _referrals(period).filter(_in_period(period, "responded_at", is_datetime=True), status__in=statuses)
-    return Part(qs, "responded_at", True)
+    qs = _referrals(period).filter(
+        _in_period(period, "responded_at", is_datetime=True), status__in=[*ACCEPTED, "returned"]
+    )
+    return Part(qs, "responded_at", True, source="referrals_responded", where=Q(status__in=statuses))
 
 
 @_part("referrals_accepted")
 def referrals_accepted(period: Period) -> Part:
-    return _responded(period, ["accepted_takeover", "accepted_joint"])
+    return _responded(period, ACCEPTED)
 
 
 @_part("referrals_returned")
@@ -411,12 +438,12 @@ def _plans(period: Period):
 
 @_part("plans_made")
 def plans_made(period: Period) -> Part:
-    return Part(_plans(period), "made_on")
+    return Part(_plans(period), "made_on", source="plans")
 
 
 @_part("plans_replanned")
 def plans_replanned(period: Period) -> Part:
-    return Part(_plans(period).filter(number__gt=1), "made_on")
+    return Part(_plans(period), "made_on", source="plans", where=Q(number__gt=1))
 
 
 @_part("decisions_approved")
@@ -426,8 +453,9 @@ def decisions_approved(period: Period) -> Part:
 
 
 def _transitions(period: Period, action: str) -> Part:
-    qs = _model("cases.Transition").objects.filter(case__in=_cases(period), action=action)
-    return Part(qs.filter(_in_period(period, "at", is_datetime=True)), "at", True)
+    qs = _model("cases.Transition").objects.filter(case__in=_cases(period), action__in=["close", "suspend"])
+    rows = qs.filter(_in_period(period, "at", is_datetime=True))
+    return Part(rows, "at", True, source="transitions", where=Q(action=action))
 
 
 @_part("cases_closed")
@@ -446,8 +474,13 @@ def contact_attempts(period: Period) -> Part:
     return Part(qs.filter(_in_period(period, "attempted_on")), "attempted_on")
 
 
-def _meetings(period: Period, kind: str):
-    qs = _model("meetings.Meeting").objects.filter(municipality_id=period.municipality_id, kind=kind)
+MEETING_KINDS = ["plan", "confidential"]
+
+
+def _meetings(period: Period):
+    qs = _model("meetings.Meeting").objects.filter(
+        municipality_id=period.municipality_id, kind__in=MEETING_KINDS
+    )
     # A meeting counts once it has been held: planned dates later in the 年度 are not yet 開催.
     return qs.filter(_in_period(period, "held_on"), held_on__lte=period.today).filter(
         period.holder("convener_agency")
@@ -455,13 +488,13 @@ def _meetings(period: Period, kind: str):
 
 
 def _meetings_held(kind: str) -> Callable[[Period], Part]:
-    return lambda period: Part(_meetings(period, kind), "held_on")
+    return lambda period: Part(_meetings(period), "held_on", source="meetings", where=Q(kind=kind))
 
 
 def _items_discussed(kind: str) -> Callable[[Period], Part]:
     def build(period: Period) -> Part:
-        items = _model("meetings.AgendaItem").objects.filter(meeting__in=_meetings(period, kind))
-        return Part(items, "meeting__held_on")
+        items = _model("meetings.AgendaItem").objects.filter(meeting__in=_meetings(period))
+        return Part(items, "meeting__held_on", source="items", where=Q(meeting__kind=kind))
 
     return build
 
@@ -485,12 +518,12 @@ def _engagement_attempts(period: Period):
 @_part("outreach_persons")
 def outreach_persons(period: Period) -> Part:
     """アウトリーチの対象者（実人数）: engagements with at least one contact attempt in the month / 年度."""
-    return Part(_engagement_attempts(period), "attempted_on", distinct="engagement_id")
+    return Part(_engagement_attempts(period), "attempted_on", distinct="engagement_id", source="outreach")
 
 
 @_part("outreach_attempts")
 def outreach_attempts(period: Period) -> Part:
-    return Part(_engagement_attempts(period), "attempted_on")
+    return Part(_engagement_attempts(period), "attempted_on", source="outreach")
 
 
 def _matches_started(period: Period):
@@ -520,7 +553,9 @@ def _community(period: Period, label: str, municipality_field: str = "municipali
 
 @_part("community_sessions")
 def community_sessions(period: Period) -> Part:
-    return Part(_community(period, "community.Session", "activity__municipality_id"), "held_on")
+    return Part(
+        _community(period, "community.Session", "activity__municipality_id"), "held_on", source="sessions"
+    )
 
 
 @_part("community_participants")
@@ -530,7 +565,7 @@ def community_participants(period: Period) -> Part:
 
     total = sum((F(name) for name in AGE_BAND_FIELDS[1:]), F(AGE_BAND_FIELDS[0]))
     qs = _community(period, "community.Session", "activity__municipality_id")
-    return Part(qs, "held_on", value=total)
+    return Part(qs, "held_on", value=total, source="sessions")
 
 
 @_part("community_network_meetings")
@@ -540,12 +575,12 @@ def community_network_meetings(period: Period) -> Part:
 
 @_part("community_trainings")
 def community_trainings(period: Period) -> Part:
-    return Part(_community(period, "community.Training"), "held_on")
+    return Part(_community(period, "community.Training"), "held_on", source="trainings")
 
 
 @_part("community_trainees")
 def community_trainees(period: Period) -> Part:
-    return Part(_community(period, "community.Training"), "held_on", value=F("trainees"))
+    return Part(_community(period, "community.Training"), "held_on", value=F("trainees"), source="trainings")
 
 
 # --- the registry ------------------------------------------------------------------------------------------
@@ -971,7 +1006,7 @@ def records_behind(*, user, figure: str, fiscal_year: int, month: int | None):
         raise PermissionDenied("集計の元になった記録を見る権限がありません。")
     period = Period(user.municipality_id, fiscal_year, access.counter)
     part = PARTS[figure](period)
-    rows = part.rows
+    rows = part.rows if part.where is None else part.rows.filter(part.where)
     if month is not None:
         rows = rows.filter(**{f"{part.date_field}__range": month_range(fiscal_year, month)})
     ids = rows.values(ref)
