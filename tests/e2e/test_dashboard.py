@@ -73,4 +73,13 @@ def test_the_evaluator_sees_numbers_only(page: Page, url, records, shot):
     shot(page, "evaluator")
     page.goto(url("/evaluation/stats/?fiscal_year=2024"))
     expect(page.locator('tr[data-key="consultations_real"] td.total')).to_have_text("48")
+    # Breakdowns reach the evaluator by 年度計 only: every month cell of a breakdown row is blank (a month
+    # of one problem would let 1–2 persons be read off beside the other months).
+    breakdown = page.locator('tr.level-1[data-key^="consultations_by_problem."]')
+    assert breakdown.count() >= 3
+    for i in range(breakdown.count()):
+        cells = [c.strip() for c in breakdown.nth(i).locator("td").all_inner_texts()]
+        assert len(cells) == 13 and cells[0] != "" and cells[1:] == [""] * 12, cells
+    months = [c.strip() for c in page.locator('tr[data-key="consultations_real"] td').all_inner_texts()]
+    assert all(c.isdigit() or c == "*" for c in months), months  # the figure itself keeps its months
     shot(page, "evaluator-table")
