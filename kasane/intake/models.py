@@ -228,6 +228,7 @@ class ConsultationTally(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "month", "agency_key", "route", "consulter", "follow_up"],
+                include=["n"],  # an index-only scan for the statistics (PostgreSQL)
                 name="consultationtally_key",
             )
         ]
@@ -252,6 +253,7 @@ class ProblemTally(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "month", "agency_key", "problem", "follow_up"],
+                include=["n"],  # an index-only scan for the statistics (PostgreSQL)
                 name="problemtally_key",
             )
         ]
