@@ -10,7 +10,7 @@ fifth of them follow-ups) across 30 agencies with 1–3 problems each, referrals
 with plans, contact attempts and transitions, meetings with agenda items, outreach engagements and attempts,
 participation matches and community records — by default 800k consultations + 1.44M problem rows + activity
 rows (2.36M rows). Consultations and problem rows are inserted by one INSERT … SELECT each in the database
-(33 s on SQLite, 2.5 min on PostgreSQL here); the rest with bulk_create. Then times the full
+(50 s on SQLite, 3.5 min on PostgreSQL here, with the tally triggers); the rest with bulk_create. Then times the full
 `yearly_statistics` for the middle 年度 (every figure of the registry) beside the floor: one hand-written SQL
 aggregate (count per month) over the same consultation table and 年度.
 Targets (issue 6): < 2 s on PostgreSQL, < 5 s on SQLite, within 5× of the floor.
