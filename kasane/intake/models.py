@@ -228,8 +228,15 @@ class ConsultationTally(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "month", "agency_key", "route", "consulter", "follow_up"],
-                include=["n"],  # an index-only scan for the statistics (PostgreSQL)
                 name="consultationtally_key",
+            )
+        ]
+        # The statistics read a 年度 of a municipality from this index alone (an index-only scan). Not an
+        # INCLUDE on the unique key: Django leaves a UniqueConstraint with `include` out on SQLite.
+        indexes = [
+            models.Index(
+                fields=["municipality", "month", "agency_key", "route", "consulter", "follow_up", "n"],
+                name="consultationtally_read",
             )
         ]
 
@@ -253,8 +260,13 @@ class ProblemTally(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "month", "agency_key", "problem", "follow_up"],
-                include=["n"],  # an index-only scan for the statistics (PostgreSQL)
                 name="problemtally_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["municipality", "month", "follow_up", "problem", "agency_key", "n"],
+                name="problemtally_read",
             )
         ]
 

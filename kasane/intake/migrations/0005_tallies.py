@@ -44,7 +44,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '相談の月別件数',
                 'verbose_name_plural': '相談の月別件数',
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'month', 'agency_key', 'route', 'consulter', 'follow_up'), include=('n',), name='consultationtally_key')],
+                'indexes': [models.Index(fields=['municipality', 'month', 'agency_key', 'route', 'consulter', 'follow_up', 'n'], name='consultationtally_read')],
+                'constraints': [models.UniqueConstraint(fields=('municipality', 'month', 'agency_key', 'route', 'consulter', 'follow_up'), name='consultationtally_key')],
             },
         ),
         migrations.CreateModel(
@@ -61,7 +62,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '課題の月別件数',
                 'verbose_name_plural': '課題の月別件数',
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'month', 'agency_key', 'problem', 'follow_up'), include=('n',), name='problemtally_key')],
+                'indexes': [models.Index(fields=['municipality', 'month', 'follow_up', 'problem', 'agency_key', 'n'], name='problemtally_read')],
+                'constraints': [models.UniqueConstraint(fields=('municipality', 'month', 'agency_key', 'problem', 'follow_up'), name='problemtally_key')],
             },
         ),
         migrations.RunPython(install, uninstall),
