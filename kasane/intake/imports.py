@@ -682,6 +682,12 @@ def validate(rows: list[dict], municipality, *, user=None) -> ImportPlan:
     """
     checker = _Checker(municipality)
     checked = [checker.check_row(raw, raw.get(LINE, i + 2)) for i, raw in enumerate(rows)]
+    for i, raw in enumerate(rows):
+        if _is_example(raw):
+            checker.error(
+                raw.get(LINE, i + 2), "family_name",
+                "この行はテンプレートの記入例（山田 花子）のままです。記入例の行を消してから取り込んでください。",
+            )  # fmt: skip
     by_line = {r.line: r for r in checked}
     _resolve_references(checker, checked, by_line)
     persons = _assign_persons(checker, checked, by_line)
@@ -1092,6 +1098,25 @@ def apply(
 
 
 # --------------------------------------------------------------------------- the template
+
+
+# The example row of the template, recognised by the columns that describe the (fictitious) person and the
+# consultation: left in a filled-in template it would import as a real person.
+_EXAMPLE_KEYS = (
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "birth_date",
+    "address",
+    "narrative",
+)
+
+
+def _is_example(raw: dict) -> bool:
+    return all(
+        _fold(str(raw.get(_COLUMN[key].header) or "")) == _fold(_COLUMN[key].example) for key in _EXAMPLE_KEYS
+    )
 
 
 def _example_row() -> list[str]:

@@ -586,13 +586,23 @@ def test_csv_template_has_bom_header_and_a_valid_example(municipality):
     data = imports.template_bytes("csv")
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines()[0].split(",") == imports.HEADERS
+    # Left as it is, the example row is refused (it would import 山田 花子 as a real person) …
     plan = check(data, municipality)
+    assert [(e.line, e.column) for e in plan.errors] == [(2, "氏")] and "記入例" in plan.errors[0].message
+    # … and the same row filled in with a real person's name is valid.
+    plan = check(data.replace("山田".encode(), "岐阜".encode()), municipality)
     assert plan.errors == [] and plan.consultation_count == 1
 
 
 def test_xlsx_template_is_importable_and_documents_the_columns(municipality):
     data = imports.template_bytes("xlsx")
     plan = check(data, municipality, name="template.xlsx")
+    assert [(e.line, e.column) for e in plan.errors] == [(2, "氏")] and "記入例" in plan.errors[0].message
+    workbook = load_workbook(io.BytesIO(data))
+    workbook.active["A2"] = "岐阜"
+    filled = io.BytesIO()
+    workbook.save(filled)
+    plan = check(filled.getvalue(), municipality, name="template.xlsx")
     assert plan.errors == [] and plan.consultation_count == 1
     notes = load_workbook(io.BytesIO(data)).worksheets[1]
     assert [r[0] for r in notes.iter_rows(min_row=2, values_only=True)] == imports.HEADERS
