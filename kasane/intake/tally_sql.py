@@ -20,7 +20,7 @@ class Tally:
 def _month(vendor: str, column: str) -> str:
     if vendor == "sqlite":  # dates are stored as 'YYYY-MM-DD'
         return f"substr({column}, 1, 8) || '01'"
-    return f"date_trunc('month', {column})::date"
+    return f"date_trunc('month', {column}::timestamp)::date"
 
 
 TALLIES = (
@@ -107,12 +107,12 @@ def install(vendor: str) -> list[str]:
         else:
             changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in tally.watched)
             statements += [
-                f"CREATE FUNCTION {name}_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"CREATE OR REPLACE FUNCTION {name}_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                 f"IF TG_OP <> 'INSERT' THEN {_decrement(tally, vendor, 'OLD')}; END IF; "
                 f"IF TG_OP <> 'DELETE' THEN {_increment(tally, vendor, 'NEW')}; END IF; "
                 "RETURN NULL; END $$",
                 # TRUNCATE fires no row trigger: it empties the tally with it (Django's flush truncates both).
-                f"CREATE FUNCTION {name}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"CREATE OR REPLACE FUNCTION {name}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                 f"DELETE FROM {tally.table}; RETURN NULL; END $$",
                 f"CREATE TRIGGER {name}_insert_delete AFTER INSERT OR DELETE ON {tally.source} "
                 f"FOR EACH ROW EXECUTE FUNCTION {name}_count()",
@@ -124,7 +124,14 @@ def install(vendor: str) -> list[str]:
     return statements
 
 
-def uninstall(vendor: str) -> list[str]:
+def reinstall(vendor: str) -> list[str]:
+    """Drop and create the triggers (idempotent). Run after every `migrate` (intake.apps): on SQLite a
+    migration that alters intake_consultation or its problem rows rebuilds the table, which drops its triggers
+    silently; the tallies would then stop counting."""
+    return uninstall(vendor, functions=False) + install(vendor)
+
+
+def uninstall(vendor: str, *, functions: bool = True) -> list[str]:
     statements = []
     for tally in TALLIES:
         name = _name(tally)
@@ -135,7 +142,8 @@ def uninstall(vendor: str) -> list[str]:
                 f"DROP TRIGGER IF EXISTS {name}_{op} ON {tally.source}"
                 for op in ("insert_delete", "update", "truncate")
             ]
-            statements += [f"DROP FUNCTION IF EXISTS {name}_{fn}()" for fn in ("count", "truncate")]
+            if functions:
+                statements += [f"DROP FUNCTION IF EXISTS {name}_{fn}()" for fn in ("count", "truncate")]
     return statements
 
 

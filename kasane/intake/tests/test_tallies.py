@@ -187,3 +187,22 @@ def test_check_tallies_finds_and_repairs_a_drift(municipality, agency, capsys):
     c.delete()
     assert ConsultationTally.objects.get(municipality=municipality).n == 0
     assert not ProblemTally.objects.filter(municipality=municipality, n__gt=0).exists()
+
+
+def test_migrate_reinstalls_triggers_a_table_rebuild_dropped(municipality, agency):
+    """On SQLite a migration that alters intake_consultation rebuilds the table and drops its triggers: the
+    post_migrate handler puts them back (simulated here by dropping them)."""
+    from kasane.intake.apps import _reinstall_tally_triggers
+
+    with connection.cursor() as cursor:
+        for statement in tally_sql.uninstall(connection.vendor, functions=False):
+            cursor.execute(statement)
+    person = Person.objects.create(municipality=municipality, family_name="集計", given_name="次郎")
+    fields = {"municipality": municipality, "agency": agency, "person": person, "route": "visit",
+              "consulter": "self", "response": "continuing"}  # fmt: skip
+    Consultation.objects.create(received_on=date(2025, 6, 1), **fields)
+    assert not ConsultationTally.objects.filter(municipality=municipality).exists()  # not counted: no trigger
+    _reinstall_tally_triggers(using="default")
+    _reinstall_tally_triggers(using="default")  # idempotent
+    Consultation.objects.create(received_on=date(2025, 6, 2), **fields)
+    assert ConsultationTally.objects.get(municipality=municipality).n == 1

@@ -21,7 +21,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repair, **options):
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # One snapshot for the recount and the stored counts (no false alarm from a save in between);
+                # a repair first stops writers (SHARE) so that no key appears between its DELETE and INSERT.
+                with connection.cursor() as cursor:
+                    if outermost:  # (inside a caller's transaction its snapshot rules)
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    if repair:
+                        sources = ", ".join(t.source for t in tally_sql.TALLIES)
+                        cursor.execute(f"LOCK TABLE {sources} IN SHARE MODE")
             found = tally_sql.differences(connection)
             total = sum(len(rows) for rows in found.values())
             for table, rows in found.items():
