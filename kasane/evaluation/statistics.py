@@ -123,13 +123,8 @@ def _in_period(period: Period, date_field: str, *, is_datetime: bool = False) ->
 # --- the figures -------------------------------------------------------------------------------------------
 
 
-def _consultations(period: Period):
-    qs = _model("intake.Consultation").objects.filter(municipality_id=period.municipality_id)
-    return qs.filter(_in_period(period, "received_on"), period.holder("agency"))
-
-
-# The five consultation figures come from one scan: GROUP BY (month, agency) with a conditional count per
-# route and per consulter (a few hundred result rows), shared by the figures of one `compute` run.
+# The five consultation figures come from one read of the consultation tally: GROUP BY (month, counter) with a
+# conditional sum per route and per consulter, shared by the figures of one `compute` run.
 _shared: ContextVar[dict | None] = ContextVar("kasane_statistics_shared", default=None)
 
 
@@ -388,24 +383,27 @@ def referrals_made(period: Period) -> Part:
     return Part(_referrals(period).filter(_in_period(period, "sent_at", is_datetime=True)), "sent_at", True)
 
 
-ACCEPTED = ["accepted_takeover", "accepted_joint"]
+def _accepted() -> list[str]:
+    status = _model("intake.Referral").Status
+    return [status.ACCEPTED_TAKEOVER, status.ACCEPTED_JOINT]
 
 
 def _responded(period: Period, statuses) -> Part:
+    returned = _model("intake.Referral").Status.RETURNED
     qs = _referrals(period).filter(
-        _in_period(period, "responded_at", is_datetime=True), status__in=[*ACCEPTED, "returned"]
+        _in_period(period, "responded_at", is_datetime=True), status__in=[*_accepted(), returned]
     )
     return Part(qs, "responded_at", True, source="referrals_responded", where=Q(status__in=statuses))
 
 
 @_part("referrals_accepted")
 def referrals_accepted(period: Period) -> Part:
-    return _responded(period, ACCEPTED)
+    return _responded(period, _accepted())
 
 
 @_part("referrals_returned")
 def referrals_returned(period: Period) -> Part:
-    return _responded(period, ["returned"])
+    return _responded(period, [_model("intake.Referral").Status.RETURNED])
 
 
 def referrals_overdue(period: Period) -> Counts:
@@ -474,13 +472,9 @@ def contact_attempts(period: Period) -> Part:
     return Part(qs.filter(_in_period(period, "attempted_on")), "attempted_on")
 
 
-MEETING_KINDS = ["plan", "confidential"]
-
-
 def _meetings(period: Period):
-    qs = _model("meetings.Meeting").objects.filter(
-        municipality_id=period.municipality_id, kind__in=MEETING_KINDS
-    )
+    """Meetings of both kinds (重層的支援会議, 支援会議) held in the 年度: each figure narrows by kind (`where`)."""
+    qs = _model("meetings.Meeting").objects.filter(municipality_id=period.municipality_id)
     # A meeting counts once it has been held: planned dates later in the 年度 are not yet 開催.
     return qs.filter(_in_period(period, "held_on"), held_on__lte=period.today).filter(
         period.holder("convener_agency")
