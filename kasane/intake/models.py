@@ -211,17 +211,26 @@ class ConsultationProblem(models.Model):
 # consultations left keeps its row at n = 0. `python manage.py check_tallies` recounts and compares.
 
 
-class ConsultationTally(models.Model):
-    """Consultations per municipality, month (its first day), counter, route, consulter and follow-up flag."""
+class Tally(models.Model):
+    """The columns every tally has: its key's municipality, month (the first day), counter and follow-up flag,
+    and the count."""
 
     municipality = models.ForeignKey("core.Municipality", on_delete=models.CASCADE, related_name="+",
                                      db_index=False)  # fmt: skip
     month = models.DateField("月")
     agency_key = models.BigIntegerField("相談機関")  # the agency's id; 0 for the municipal office
-    route = models.CharField("相談経路", max_length=20)
-    consulter = models.CharField("相談者", max_length=20)
     follow_up = models.BooleanField("継続相談")
     n = models.IntegerField("件数")
+
+    class Meta:
+        abstract = True
+
+
+class ConsultationTally(Tally):
+    """Consultations per municipality, month, counter, route, consulter and follow-up flag."""
+
+    route = models.CharField("相談経路", max_length=20)
+    consulter = models.CharField("相談者", max_length=20)
 
     class Meta:
         verbose_name = verbose_name_plural = "相談の月別件数"
@@ -244,16 +253,10 @@ class ConsultationTally(models.Model):
         return f"{self.month:%Y-%m} {self.agency_key} {self.route} {self.consulter} {self.n}"
 
 
-class ProblemTally(models.Model):
+class ProblemTally(Tally):
     """Problem rows per municipality, month, counter, problem and follow-up flag (from the rows' copies)."""
 
-    municipality = models.ForeignKey("core.Municipality", on_delete=models.CASCADE, related_name="+",
-                                     db_index=False)  # fmt: skip
-    month = models.DateField("月")
-    agency_key = models.BigIntegerField("相談機関")
     problem = models.CharField("課題", max_length=20)
-    follow_up = models.BooleanField("継続相談")
-    n = models.IntegerField("件数")
 
     class Meta:
         verbose_name = verbose_name_plural = "課題の月別件数"
